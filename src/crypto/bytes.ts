@@ -1,0 +1,23 @@
+/**
+ * Byte helpers shared by the primitives: constant-time comparison, XOR, concatenation.
+ *
+ * @module
+ */
+import { timingSafeEqual } from 'node:crypto';
+
+/** Constant-time equality of two byte strings (length is not secret). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
+
+/** XORs `b` into `a` in place over `a.length` bytes and returns `a`. */
+export function xorInto(a: Uint8Array, b: Uint8Array, bOffset = 0): Uint8Array {
+  for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) ^ (b[bOffset + i] as number);
+  return a;
+}
+
+/** Overwrites key material that is no longer needed. Best effort: JS may hold copies. */
+export function wipe(...buffers: Uint8Array[]): void {
+  for (const b of buffers) b.fill(0);
+}

@@ -1,0 +1,126 @@
+/**
+ * Typed errors. Every error fieldseal throws is a {@link FieldsealError} with a stable
+ * `code` that callers can switch on. Messages name models, fields, key ids and
+ * providers, never plaintext, ciphertext bodies or key bytes: errors end up in logs.
+ *
+ * @module
+ */
+
+/** Stable machine-readable error codes. Adding a code is a minor change; renaming one is breaking. */
+export type FieldsealErrorCode =
+  | 'DECRYPTION_FAILED'
+  | 'FORMAT_INVALID'
+  | 'KEY_NOT_FOUND'
+  | 'KEY_DESTROYED'
+  | 'CONFIGURATION_INVALID'
+  | 'INPUT_INVALID'
+  | 'PROVIDER_FAILED'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'QUERY_UNSUPPORTED'
+  | 'PLAINTEXT_REJECTED'
+  | 'KEY_STORE_FAILED';
+
+/** Base class of every error fieldseal throws. */
+export class FieldsealError extends Error {
+  /** A stable code for programmatic handling. */
+  readonly code: FieldsealErrorCode;
+
+  constructor(code: FieldsealErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Authentication failed: wrong key, wrong context (model, field, row), or tampered bytes. */
+export class DecryptionError extends FieldsealError {
+  constructor(message = 'decryption failed: the value was tampered with, or belongs to another field, row or key') {
+    super('DECRYPTION_FAILED', message);
+  }
+}
+
+/** The text is not a well-formed fieldseal value (wrong prefix, bad encoding, truncated, unknown version). */
+export class FormatError extends FieldsealError {
+  constructor(message: string) {
+    super('FORMAT_INVALID', message);
+  }
+}
+
+/** The data key named by a value, or needed for an operation, is not in the key store. */
+export class KeyNotFoundError extends FieldsealError {
+  /** The missing key id, or the scope that has no primary key. */
+  readonly keyId: string;
+  constructor(keyId: string, message = `data key ${keyId} not found`) {
+    super('KEY_NOT_FOUND', message);
+    this.keyId = keyId;
+  }
+}
+
+/** The data key was destroyed (crypto-shredded): values under it cannot be recovered, by design. */
+export class KeyDestroyedError extends FieldsealError {
+  /** The destroyed key's id. */
+  readonly keyId: string;
+  constructor(keyId: string) {
+    super('KEY_DESTROYED', `data key ${keyId} was destroyed; values sealed under it are unrecoverable`);
+    this.keyId = keyId;
+  }
+}
+
+/** The library was set up wrongly (missing key, bad option); raised at configuration time where possible. */
+export class ConfigurationError extends FieldsealError {
+  constructor(message: string) {
+    super('CONFIGURATION_INVALID', message);
+  }
+}
+
+/** A value or argument cannot be processed (unsupported type, out of domain, wrong alphabet). */
+export class InvalidInputError extends FieldsealError {
+  constructor(message: string) {
+    super('INPUT_INVALID', message);
+  }
+}
+
+/** Strict mode found plaintext where a sealed value was required. */
+export class PlaintextRejectedError extends FieldsealError {
+  constructor(message: string) {
+    super('PLAINTEXT_REJECTED', message);
+  }
+}
+
+/** A key provider (KMS) refused or failed an operation. `provider` names which one. */
+export class ProviderError extends FieldsealError {
+  /** The provider's id, for example `local`, `aws-kms`, `gcp-kms`. */
+  readonly provider: string;
+  /** Whether retrying may succeed (throttling, timeouts) as opposed to a permanent refusal. */
+  readonly retryable: boolean;
+  constructor(
+    provider: string,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; code?: 'PROVIDER_FAILED' | 'PROVIDER_UNAVAILABLE' } = {},
+  ) {
+    super(options.code ?? 'PROVIDER_FAILED', `${provider}: ${message}`, { cause: options.cause });
+    this.provider = provider;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A key store could not read or write its records. */
+export class KeyStoreError extends FieldsealError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KEY_STORE_FAILED', message, options);
+  }
+}
+
+/** A query on a protected field cannot be answered correctly on ciphertext. */
+export class UnsupportedQueryError extends FieldsealError {
+  /** Model, field and operator that were refused. */
+  readonly model: string;
+  readonly field: string;
+  readonly operator: string;
+  constructor(model: string, field: string, operator: string, why: string) {
+    super('QUERY_UNSUPPORTED', `${model}.${field}: '${operator}' cannot be answered on a protected field (${why})`);
+    this.model = model;
+    this.field = field;
+    this.operator = operator;
+  }
+}

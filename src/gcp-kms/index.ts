@@ -1,0 +1,18 @@
+/**
+ * `fieldseal/gcp-kms`: the Google Cloud KMS key provider. Loaded only through this subpath
+ * so that `@google-cloud/kms` stays an optional peer dependency.
+ *
+ * Requires `@google-cloud/kms` 5.x (5.6 runs on Node 20; 6.x declares Node >= 22).
+ *
+ * @module
+ */
+export {
+  gcpKmsKeyProvider,
+  sdkRequestLoggingEnabled,
+  type GcpKmsClientOptions,
+  type GcpKmsKeyProvider,
+  type GcpKmsKeyProviderOptions,
+} from './provider.js';
+export { gcpAdditionalData } from './aad.js';
+export { crc32c } from './crc32c.js';
+export { isRetryableGcpError } from './errors.js';

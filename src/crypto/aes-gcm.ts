@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from 'node:crypto';
 import { DecryptionError, InvalidInputError } from '../errors.js';
+import { equivalentGcmIv, OPENSSL_GCM_MAX_IV } from './gcm-long-iv.js';
 
 /** GCM authentication tag length used everywhere in fieldseal (SP 800-38D §5.2.1.2: the full 128 bits). */
 export const GCM_TAG_BYTES = 16;
@@ -17,10 +18,15 @@ function algorithm(key: Uint8Array): CipherGCMTypes {
   return name;
 }
 
+/** OpenSSL 3 refuses GCM IVs above 128 bytes; such IVs are mapped to an equivalent 16-byte one (SP 800-38D §7.1). */
+function usableIv(key: Uint8Array, iv: Uint8Array): Uint8Array {
+  return iv.length <= OPENSSL_GCM_MAX_IV ? iv : equivalentGcmIv(key, iv);
+}
+
 /** Encrypts and returns ciphertext‖tag. */
 export function gcmSeal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
   if (iv.length === 0) throw new InvalidInputError('AES-GCM IV must not be empty');
-  const cipher = createCipheriv(algorithm(key), key, iv, { authTagLength: GCM_TAG_BYTES });
+  const cipher = createCipheriv(algorithm(key), key, usableIv(key, iv), { authTagLength: GCM_TAG_BYTES });
   if (aad !== undefined && aad.length > 0) cipher.setAAD(aad);
   const head = cipher.update(plaintext);
   const tail = cipher.final();
@@ -30,7 +36,7 @@ export function gcmSeal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, 
 /** Opens ciphertext‖tag; throws {@link DecryptionError} if authentication fails. */
 export function gcmOpen(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Buffer {
   if (iv.length === 0 || sealed.length < GCM_TAG_BYTES) throw new DecryptionError();
-  const decipher = createDecipheriv(algorithm(key), key, iv, { authTagLength: GCM_TAG_BYTES });
+  const decipher = createDecipheriv(algorithm(key), key, usableIv(key, iv), { authTagLength: GCM_TAG_BYTES });
   decipher.setAuthTag(sealed.subarray(sealed.length - GCM_TAG_BYTES));
   if (aad !== undefined && aad.length > 0) decipher.setAAD(aad);
   const head = decipher.update(sealed.subarray(0, sealed.length - GCM_TAG_BYTES));

@@ -47,10 +47,13 @@ export class AesSiv {
     this.#d0 = this.#mac.mac(ZERO_BLOCK);
   }
 
-  /** Runs S2V over the associated-data components once, for reuse across many values. */
-  associatedData(components: readonly Uint8Array[]): SivAssociatedData {
-    let d = this.#d0;
-    for (const s of components) d = xorInto(dbl(d), this.#mac.mac(s));
+  /**
+   * Runs S2V over the associated-data components once, for reuse across many values;
+   * `after` continues from an earlier state (e.g. fixed context first, then a nonce).
+   */
+  associatedData(components: readonly Uint8Array[], after?: SivAssociatedData): SivAssociatedData {
+    let d = after?.d ?? this.#d0;
+    for (const s of components) d = xorInto(dbl(d), this.#mac.mac(s)) as Buffer;
     return { d };
   }
 
@@ -80,37 +83,45 @@ export class AesSiv {
   /** RFC 5297 §2.4 S2V, with the associated-data part possibly precomputed. */
   #s2v(plaintext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[]): Buffer {
     const d = 'd' in ad ? (ad as SivAssociatedData).d : this.associatedData(ad as readonly Uint8Array[]).d;
-    if (plaintext.length >= BLOCK) {
+    if (plaintext.length > BLOCK) {
       // T = Sn xorend D
       const t = Buffer.from(plaintext);
       const off = t.length - BLOCK;
       for (let i = 0; i < BLOCK; i++) t[off + i] = (t[off + i] as number) ^ (d[i] as number);
       return this.#mac.mac(t);
     }
-    // T = dbl(D) xor pad(Sn)
+    if (plaintext.length === BLOCK) {
+      const t = Buffer.from(plaintext);
+      for (let i = 0; i < BLOCK; i++) t[i] = (t[i] as number) ^ (d[i] as number);
+      return this.#mac.macLastBlock(t, BLOCK);
+    }
+    // T = dbl(D) xor pad(Sn); T is one full block, so CMAC uses K1.
     const t = dbl(d);
     for (let i = 0; i < plaintext.length; i++) t[i] = (t[i] as number) ^ (plaintext[i] as number);
     t[plaintext.length] = (t[plaintext.length] as number) ^ 0x80;
-    return this.#mac.mac(t);
+    return this.#mac.macLastBlock(t, BLOCK);
   }
 
   /** RFC 5297 §2.6: CTR mode from Q = V with bits 63 and 31 (of the last 64) cleared. */
   #ctr(v: Uint8Array, input: Uint8Array, output: Uint8Array): void {
     if (input.length === 0) return;
-    const q = Buffer.from(v);
-    q[8] = (q[8] as number) & 0x7f;
-    q[12] = (q[12] as number) & 0x7f;
     const blocks = Math.ceil(input.length / BLOCK);
     if (blocks <= SHORT_CTR_BLOCKS) {
       const counters = Buffer.allocUnsafe(blocks * BLOCK);
-      for (let b = 0; b < blocks; b++) {
-        counters.set(q, b * BLOCK);
-        increment128(q);
+      counters.set(v, 0);
+      counters[8] = (counters[8] as number) & 0x7f;
+      counters[12] = (counters[12] as number) & 0x7f;
+      for (let b = 1; b < blocks; b++) {
+        counters.copy(counters, b * BLOCK, (b - 1) * BLOCK, b * BLOCK);
+        increment128(counters, b * BLOCK);
       }
       const stream = this.#ctrBlock.encrypt(counters);
       for (let i = 0; i < input.length; i++) output[i] = (input[i] as number) ^ (stream[i] as number);
       return;
     }
+    const q = Buffer.from(v);
+    q[8] = (q[8] as number) & 0x7f;
+    q[12] = (q[12] as number) & 0x7f;
     const ctr = createCipheriv(CTR_BY_KEY_LENGTH[this.#ctrKey.length] as string, this.#ctrKey, q);
     output.set(ctr.update(input));
   }
@@ -124,9 +135,9 @@ export class AesSiv {
   }
 }
 
-/** Big-endian increment of a 128-bit counter in place (matches OpenSSL's CTR128). */
-function increment128(block: Buffer): void {
-  for (let i = BLOCK - 1; i >= 0; i--) {
+/** Big-endian increment of the 128-bit counter at `offset`, in place (matches OpenSSL's CTR128). */
+function increment128(block: Buffer, offset: number): void {
+  for (let i = offset + BLOCK - 1; i >= offset; i--) {
     const next = ((block[i] as number) + 1) & 0xff;
     block[i] = next;
     if (next !== 0) return;

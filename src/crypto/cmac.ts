@@ -34,17 +34,16 @@ export class Cmac {
 
   /** CMAC of `message` (any length, including empty): 16 bytes. */
   mac(message: Uint8Array): Buffer {
-    const n = message.length === 0 ? 1 : Math.ceil(message.length / BLOCK);
-    const lastStart = (n - 1) * BLOCK;
-    const last = Buffer.alloc(BLOCK);
-    const tail = message.subarray(lastStart);
-    last.set(tail);
-    if (tail.length === BLOCK) {
-      xorInto(last, this.#k1);
-    } else {
-      last[tail.length] = 0x80;
-      xorInto(last, this.#k2);
+    if (message.length <= BLOCK) {
+      const block = Buffer.alloc(BLOCK);
+      block.set(message);
+      return this.macLastBlock(block, message.length);
     }
+    const n = Math.ceil(message.length / BLOCK);
+    const lastStart = (n - 1) * BLOCK;
+    const tail = message.subarray(lastStart);
+    const last = Buffer.alloc(BLOCK);
+    last.set(tail);
     let state: Buffer;
     if (n - 1 > CBC_THRESHOLD_BLOCKS) {
       const cbc = createCipheriv(CBC_BY_KEY_LENGTH[this.#key.length] as string, this.#key, ZERO_IV);
@@ -52,12 +51,25 @@ export class Cmac {
       const out = cbc.update(message.subarray(0, lastStart));
       state = out.subarray(out.length - BLOCK);
     } else {
-      state = Buffer.alloc(BLOCK);
-      for (let off = 0; off < lastStart; off += BLOCK) {
-        state = this.block.encrypt(xorInto(state, message, off));
-      }
+      state = this.block.encrypt(message.subarray(0, BLOCK));
+      for (let off = BLOCK; off < lastStart; off += BLOCK) state = this.block.encrypt(xorInto(state, message, off));
     }
-    return this.block.encrypt(xorInto(last, state));
+    xorInto(last, state);
+    return this.macLastBlock(last, tail.length);
+  }
+
+  /**
+   * CMAC of a message that is one block or shorter, given as a writable 16-byte buffer
+   * `block` holding its `length` bytes (for longer messages: the last block already XORed
+   * with the chaining state). Consumes `block`. The single-block case is the hot one in S2V.
+   */
+  macLastBlock(block: Buffer, length: number): Buffer {
+    const sub = length === BLOCK ? this.#k1 : this.#k2;
+    if (length !== BLOCK) {
+      block[length] = (block[length] as number) ^ 0x80;
+    }
+    for (let i = 0; i < BLOCK; i++) block[i] = (block[i] as number) ^ (sub[i] as number);
+    return this.block.encrypt(block);
   }
 
   toJSON(): string {

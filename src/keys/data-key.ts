@@ -1,0 +1,78 @@
+/**
+ * An unwrapped data key held in memory by the keyring's cache. It never prints its bytes,
+ * and it memoises what is derived from it (per-field subkeys and the cipher objects built
+ * on them) so that the hot path does no key derivation.
+ *
+ * @module
+ */
+import { deriveSubkey, type SubkeyPurpose } from './subkey.js';
+
+/** Default bound on derived objects memoised per data key (one per field and purpose). */
+export const DEFAULT_MAX_DERIVED = 4096;
+
+/** An unwrapped data key. Obtain one from a `Keyring`; do not construct it yourself. */
+export class DataKey {
+  /** 8-hex-digit id. */
+  readonly id: string;
+  /** The id as the u32 written into headers. */
+  readonly numericId: number;
+  readonly scope: string;
+  /** When it was unwrapped (ms since epoch); the cache expires it after its max age. */
+  readonly loadedAt: number;
+  /** Values sealed with this key since it was loaded (for stats and use limits). */
+  encryptions = 0;
+  readonly #bytes: Uint8Array;
+  readonly #derived = new Map<string, unknown>();
+  readonly #maxDerived: number;
+
+  /** @internal */
+  constructor(id: string, scope: string, bytes: Uint8Array, maxDerived = DEFAULT_MAX_DERIVED) {
+    this.id = id;
+    this.numericId = Number.parseInt(id, 16);
+    this.scope = scope;
+    this.#bytes = bytes;
+    this.loadedAt = Date.now();
+    this.#maxDerived = maxDerived;
+  }
+
+  /** The subkey for `purpose` and `domain` (HKDF-SHA256, see subkey.ts). Fresh buffer; not memoised. */
+  subkey(purpose: SubkeyPurpose, domain: readonly string[]): Buffer {
+    return deriveSubkey(this.#bytes, purpose, domain);
+  }
+
+  /**
+   * Memoises `build()` under `cacheKey` (e.g. "aead\0User\0email"). Bounded: the oldest
+   * entry is dropped past the limit, to be derived again when next needed.
+   */
+  derived<T>(cacheKey: string, build: () => T): T {
+    let value = this.#derived.get(cacheKey) as T | undefined;
+    if (value === undefined) {
+      value = build();
+      if (this.#derived.size >= this.#maxDerived) {
+        const oldest = this.#derived.keys().next().value as string;
+        this.#derived.delete(oldest);
+      }
+      this.#derived.set(cacheKey, value);
+    }
+    return value;
+  }
+
+  /** How many derived objects are memoised. */
+  get derivedCount(): number {
+    return this.#derived.size;
+  }
+
+  /** Overwrites the key bytes and forgets derived objects (called on eviction and destruction). */
+  dispose(): void {
+    this.#bytes.fill(0);
+    this.#derived.clear();
+  }
+
+  toJSON(): { id: string; scope: string } {
+    return { id: this.id, scope: this.scope };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `DataKey(${this.id}, scope=${this.scope}, [redacted])`;
+  }
+}

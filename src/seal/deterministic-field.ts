@@ -1,0 +1,60 @@
+/**
+ * Deterministic sealing of one field (or shared token domain) under one data key:
+ * AES-SIV (RFC 5297) with a 512-bit subkey; the associated data is header ‖ domain, so the
+ * S2V state over it is computed once per value type. The row is never bound: equal values
+ * must give equal tokens across rows, which is the point of this mode.
+ *
+ * @module
+ */
+import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
+import { Algorithm, HEADER_BYTES, writeHeader } from '../format/envelope.js';
+import { encodeParts } from '../format/context.js';
+import type { DataKey } from '../keys/data-key.js';
+
+/** The per-(data key, domain) deterministic cipher. Obtain with {@link deterministicField}. */
+export class DeterministicField {
+  readonly #siv: AesSiv;
+  readonly #keyId: number;
+  readonly #domain: Buffer;
+  readonly #adByType: (SivAssociatedData | undefined)[] = [];
+
+  constructor(key: DataKey, domain: readonly string[]) {
+    this.#siv = new AesSiv(key.subkey('siv', domain));
+    this.#keyId = key.numericId;
+    this.#domain = encodeParts(domain);
+  }
+
+  /** Seals `plaintext` as a full envelope. */
+  seal(valueType: number, plaintext: Uint8Array): Buffer {
+    const header = Buffer.allocUnsafe(HEADER_BYTES);
+    writeHeader(header, Algorithm.aesSiv, valueType, this.#keyId);
+    return Buffer.concat([header, this.#siv.encrypt(plaintext, this.#ad(header, valueType))]);
+  }
+
+  /** Opens the body (SIV ‖ ciphertext) of an envelope whose header was parsed. */
+  open(header: Buffer, valueType: number, body: Buffer): Buffer {
+    return this.#siv.decrypt(body, this.#ad(header, valueType));
+  }
+
+  #ad(header: Buffer, valueType: number): SivAssociatedData {
+    let ad = this.#adByType[valueType];
+    if (ad === undefined) {
+      ad = this.#siv.associatedData([Buffer.concat([header.subarray(0, HEADER_BYTES), this.#domain])]);
+      this.#adByType[valueType] = ad;
+    }
+    return ad;
+  }
+
+  toJSON(): string {
+    return '[DeterministicField]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[DeterministicField]';
+  }
+}
+
+/** The memoised deterministic cipher of (key, domain). */
+export function deterministicField(key: DataKey, domain: readonly string[]): DeterministicField {
+  return key.derived(`siv\0${domain.join('\0')}`, () => new DeterministicField(key, domain));
+}

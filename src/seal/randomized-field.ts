@@ -1,0 +1,177 @@
+/**
+ * Randomized sealing of one field under one data key (docs/format.md §Randomized). Two
+ * standard AEADs, chosen by plaintext length (which the ciphertext reveals anyway):
+ *
+ * - short values (≤ {@link SHORT_VALUE_MAX_BYTES}): nonce-based AES-SIV (RFC 5297 §3) with a
+ *   128-bit random nonce as the last associated-data component. Every AES call runs on
+ *   cached block-cipher objects, so a short field seals in a fraction of one
+ *   `createCipheriv` + GCM. SIV is misuse-resistant: even a repeated nonce reveals only
+ *   that the same value was sealed twice, and the bound is the 128-bit SIV's birthday bound.
+ * - longer values: XAES-256-GCM (C2SP) with nonce R ‖ C ‖ 0^8, where R (96 random bits)
+ *   selects the derived GCM key and C is a 32-bit counter from a random start. R is redrawn
+ *   every {@link VALUES_PER_DERIVED_KEY} values, so the derivation is amortised and the hot
+ *   path is one AES-GCM call.
+ *
+ * Associated data in both: header ‖ length-prefixed (model, field) ‖ optional row.
+ *
+ * @module
+ */
+import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
+import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
+import { RandomPool } from '../crypto/random-pool.js';
+import { Xaes256Gcm } from '../crypto/xaes-256-gcm.js';
+import { DecryptionError } from '../errors.js';
+import { Algorithm, HEADER_BYTES, NONCE_BYTES, TAG_BYTES, writeHeader } from '../format/envelope.js';
+import { encodeParts } from '../format/context.js';
+import type { DataKey } from '../keys/data-key.js';
+
+/** Plaintexts up to this many bytes use nonce-based AES-SIV; longer ones XAES-256-GCM (measured crossover, bench/). */
+export const SHORT_VALUE_MAX_BYTES = 256;
+/** XAES-256-GCM values sealed under one derived key before a fresh 96-bit R is drawn. */
+export const VALUES_PER_DERIVED_KEY = 1 << 20;
+/** How many XAES derived keys of other writers' R values are remembered for decryption. */
+const OPENED_KEYS_CACHE = 256;
+
+const pool = new RandomPool();
+
+/** The per-(data key, model, field) randomized cipher. Obtain with {@link randomizedField}. */
+export class RandomizedField {
+  readonly #key: DataKey;
+  readonly #model: string;
+  readonly #field: string;
+  readonly #keyId: number;
+  readonly #context: Buffer;
+  /** Associated data per value type when no row is bound: header ‖ context. */
+  readonly #aadByType: (Buffer | undefined)[] = [];
+  readonly #sivAdByType: (SivAssociatedData | undefined)[] = [];
+  #siv: AesSiv | undefined;
+  #xaes: Xaes256Gcm | undefined;
+  #r: Buffer = Buffer.alloc(12);
+  #derived: Buffer = Buffer.alloc(32);
+  #counter = 0;
+  #remaining = 0;
+  readonly #iv = Buffer.alloc(12);
+  readonly #opened = new Map<string, Buffer>();
+
+  constructor(key: DataKey, model: string, field: string) {
+    this.#key = key;
+    this.#model = model;
+    this.#field = field;
+    this.#keyId = key.numericId;
+    this.#context = encodeParts([model, field]);
+  }
+
+  /** Seals `plaintext` as a full envelope. `row` is the encoded row part of the context (may be empty). */
+  seal(valueType: number, plaintext: Uint8Array, row: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(HEADER_BYTES + NONCE_BYTES + TAG_BYTES + plaintext.length);
+    if (plaintext.length <= SHORT_VALUE_MAX_BYTES) {
+      writeHeader(out, Algorithm.aesSivNonce, valueType, this.#keyId);
+      pool.fill(out, HEADER_BYTES, NONCE_BYTES);
+      const nonce = out.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES);
+      const siv = this.#sivCipher();
+      siv.encrypt(plaintext, siv.associatedData([nonce], this.#sivAd(siv, out, valueType, row))).copy(out, HEADER_BYTES + NONCE_BYTES);
+      return out;
+    }
+    writeHeader(out, Algorithm.xaes256gcm, valueType, this.#keyId);
+    if (this.#remaining === 0) this.#refresh();
+    this.#remaining--;
+    const counter = this.#counter;
+    this.#counter = (counter + 1) >>> 0;
+    this.#r.copy(out, HEADER_BYTES);
+    out.writeUInt32BE(counter, HEADER_BYTES + 12);
+    this.#iv.writeUInt32BE(counter, 0);
+    const cipher = createCipheriv('aes-256-gcm', this.#derived, this.#iv);
+    cipher.setAAD(this.#aad(out, valueType, row));
+    let off = HEADER_BYTES + NONCE_BYTES;
+    off += cipher.update(plaintext).copy(out, off);
+    off += cipher.final().copy(out, off);
+    cipher.getAuthTag().copy(out, off);
+    return out;
+  }
+
+  /** Opens the body of an envelope whose header was already parsed (algorithm 1 or 3). */
+  open(algorithm: number, header: Buffer, valueType: number, body: Buffer, row: Buffer): Buffer {
+    const nonce = body.subarray(0, NONCE_BYTES);
+    if (algorithm === Algorithm.aesSivNonce) {
+      const siv = this.#sivCipher();
+      return siv.decrypt(body.subarray(NONCE_BYTES), siv.associatedData([nonce], this.#sivAd(siv, header, valueType, row)));
+    }
+    const iv = Buffer.alloc(12);
+    body.copy(iv, 0, 12, NONCE_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.#keyFor(nonce.subarray(0, 12)), iv);
+    decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+    decipher.setAAD(this.#aad(header, valueType, row));
+    const plaintext = decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES));
+    try {
+      decipher.final();
+    } catch {
+      plaintext.fill(0);
+      throw new DecryptionError();
+    }
+    return plaintext;
+  }
+
+  #sivCipher(): AesSiv {
+    this.#siv ??= new AesSiv(this.#key.subkey('aead-siv', [this.#model, this.#field]));
+    return this.#siv;
+  }
+
+  #sivAd(siv: AesSiv, header: Buffer, valueType: number, row: Buffer): SivAssociatedData {
+    if (row.length !== 0) return siv.associatedData([this.#aad(header, valueType, row)]);
+    let ad = this.#sivAdByType[valueType];
+    if (ad === undefined) {
+      ad = siv.associatedData([this.#aad(header, valueType, row)]);
+      this.#sivAdByType[valueType] = ad;
+    }
+    return ad;
+  }
+
+  #aad(header: Buffer, valueType: number, row: Buffer): Buffer {
+    if (row.length !== 0) return Buffer.concat([header.subarray(0, HEADER_BYTES), this.#context, row]);
+    // Cached per (algorithm, type): the header's first byte is part of the key.
+    const slot = header[0] as number;
+    let aad = this.#aadByType[slot];
+    if (aad === undefined) {
+      aad = Buffer.concat([header.subarray(0, HEADER_BYTES), this.#context]);
+      this.#aadByType[slot] = aad;
+    }
+    return aad;
+  }
+
+  #xaesCipher(): Xaes256Gcm {
+    this.#xaes ??= new Xaes256Gcm(this.#key.subkey('aead', [this.#model, this.#field]));
+    return this.#xaes;
+  }
+
+  #keyFor(r: Buffer): Buffer {
+    if (this.#remaining !== 0 && r.equals(this.#r)) return this.#derived;
+    const id = r.toString('latin1');
+    let key = this.#opened.get(id);
+    if (key === undefined) {
+      key = this.#xaesCipher().deriveKey(r);
+      if (this.#opened.size >= OPENED_KEYS_CACHE) this.#opened.delete(this.#opened.keys().next().value as string);
+      this.#opened.set(id, key);
+    }
+    return key;
+  }
+
+  #refresh(): void {
+    this.#r = randomBytes(12);
+    this.#derived = this.#xaesCipher().deriveKey(this.#r);
+    this.#counter = randomInt(0, 0xffff_ffff) >>> 0;
+    this.#remaining = VALUES_PER_DERIVED_KEY;
+  }
+
+  toJSON(): string {
+    return '[RandomizedField]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[RandomizedField]';
+  }
+}
+
+/** The memoised randomized cipher of (key, model, field). */
+export function randomizedField(key: DataKey, model: string, field: string): RandomizedField {
+  return key.derived(`aead\0${model}\0${field}`, () => new RandomizedField(key, model, field));
+}

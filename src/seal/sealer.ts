@@ -1,0 +1,300 @@
+/**
+ * The Sealer: typed values + field context → sealed text and back, deterministic tokens
+ * and blind indexes for lookups, and the key lifecycle calls users make from code.
+ *
+ * @module
+ */
+import { ConfigurationError, DecryptionError, InvalidInputError } from '../errors.js';
+import { checkContext, encodeRow, type FieldContext } from '../format/context.js';
+import {
+  Algorithm,
+  ciphertextLength,
+  DEFAULT_MAX_TEXT_LENGTH,
+  isSealedText,
+  keyIdToString,
+  parseText,
+  toText,
+  type SealMode,
+} from '../format/envelope.js';
+import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
+import type { DataKey } from '../keys/data-key.js';
+import { DEFAULT_SCOPE, type DataKeyRecord } from '../keys/data-key-record.js';
+import type { KeyCacheOptions } from '../keys/key-cache.js';
+import type { KeyStore } from '../keys/key-store.js';
+import { Keyring, type KeyringStats } from '../keys/keyring.js';
+import type { ProviderCallPolicy } from '../keys/provider-call.js';
+import type { KeyProvider } from '../keys/provider.js';
+import { BLIND_INDEX_DEFAULT_BITS, blindIndexValue, checkBlindIndexBits } from '../tokenize/blind-index.js';
+import { normalize, type Normalizer } from '../tokenize/normalize.js';
+import { deterministicField } from './deterministic-field.js';
+import { randomizedField } from './randomized-field.js';
+
+declare const sealedType: unique symbol;
+/**
+ * A sealed string that remembers, at the type level only, what type it opens to. Any
+ * string is accepted where a `Sealed` is expected (values read from a database are plain
+ * strings); `decrypt` of a `Sealed<T>` is typed `T`.
+ */
+export type Sealed<T extends Sealable = Sealable> = string & { readonly [sealedType]?: T };
+
+/** Widens literal types: `encrypt('a')` gives `Sealed<string>`, not `Sealed<'a'>`. */
+export type Widen<T> = T extends string ? string : T extends number ? number : T extends bigint ? bigint : T extends boolean ? boolean : T;
+
+/** Context of deterministic tokens and blind indexes: a field, or a shared token `domain`. */
+export interface TokenContext extends FieldContext {
+  /**
+   * A token domain shared by several fields on purpose (to join on them). Without it the
+   * domain is model + field, so one field's tokens never match another's.
+   */
+  readonly domain?: string;
+}
+
+/** Options of {@link Sealer.blindIndex}. */
+export interface BlindIndexOptions extends TokenContext {
+  /** Normalizer applied to string values before hashing (default none). */
+  readonly normalize?: Normalizer;
+  /** Keep only this many bits (16..256, default 256): fewer bits, more false positives, less leakage. */
+  readonly bits?: number;
+}
+
+/** Options of {@link createSealer}. */
+export interface SealerOptions {
+  /** The KEK provider (local, AWS KMS, GCP KMS, your own); further providers may be listed to unwrap keys under old KEKs. */
+  readonly provider: KeyProvider | readonly KeyProvider[];
+  /** Where wrapped data keys are kept. */
+  readonly store: KeyStore;
+  /** Limits of the unwrapped-key cache. */
+  readonly cache?: KeyCacheOptions;
+  /** Retries, backoff and deadline of provider calls. */
+  readonly providerCalls?: ProviderCallPolicy;
+  /** Scope used when a context names none (default `default`). */
+  readonly defaultScope?: string;
+  /** Create a scope's first data key on first use (default true). */
+  readonly autoCreateKeys?: boolean;
+  /** Longest sealed text `decrypt` accepts, in characters (default 64 Mi). */
+  readonly maxTextLength?: number;
+  /** Load (or create) the default scope's key during `createSealer`, so that misconfiguration fails at start-up (default true). */
+  readonly warm?: boolean;
+}
+
+/** Sealer counters. */
+export interface SealerStats extends KeyringStats {
+  readonly encryptions: number;
+  readonly decryptions: number;
+  /** Decryptions that failed (tampering, wrong context, unknown or destroyed key, bad format). */
+  readonly decryptionFailures: number;
+}
+
+/** Creates a {@link Sealer}, loading the key store and (by default) the default scope's key. */
+export async function createSealer(options: SealerOptions): Promise<Sealer> {
+  if (options === null || typeof options !== 'object') throw new ConfigurationError('createSealer needs { provider, store }');
+  const sealer = new Sealer(options);
+  if (options.warm ?? true) await sealer.keyring.primary(sealer.defaultScope);
+  else await sealer.keyring.reload();
+  return sealer;
+}
+
+/** Seals and opens field values. Create with {@link createSealer}. */
+export class Sealer {
+  /** The keyring (key lifecycle, stats). */
+  readonly keyring: Keyring;
+  /** Scope used when a context names none. */
+  readonly defaultScope: string;
+  readonly #maxTextLength: number;
+  #encryptions = 0;
+  #decryptions = 0;
+  #decryptionFailures = 0;
+
+  /** Prefer {@link createSealer}, which also checks the configuration by loading a key. */
+  constructor(options: SealerOptions) {
+    this.keyring = new Keyring({
+      provider: options.provider,
+      store: options.store,
+      cache: options.cache,
+      providerCalls: options.providerCalls,
+      autoCreate: options.autoCreateKeys,
+    });
+    this.defaultScope = options.defaultScope ?? DEFAULT_SCOPE;
+    this.#maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+  }
+
+  /**
+   * Seals a value with randomized encryption (nonce-based AES-SIV for short values,
+   * XAES-256-GCM for long ones; docs/format.md), bound to model, field and
+   * (when given) row. Equal values give different texts. The type is kept: `decrypt`
+   * returns a string, number, bigint, boolean, Date, Uint8Array/Buffer or JSON value.
+   */
+  async encrypt<T extends Sealable>(value: T, ctx: FieldContext): Promise<Sealed<Widen<T>>> {
+    checkContext(ctx);
+    const { type, bytes } = encodeValue(value);
+    const scope = ctx.scope ?? this.defaultScope;
+    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+    const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
+    key.encryptions++;
+    this.#encryptions++;
+    return toText(envelope) as Sealed<Widen<T>>;
+  }
+
+  /**
+   * Opens a sealed value (randomized or deterministic) with the context it was sealed in.
+   * Throws FormatError (not a sealed value), KeyNotFoundError / KeyDestroyedError, or
+   * DecryptionError (tampered, or sealed for another model, field, row or domain).
+   */
+  async decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+    try {
+      checkContext(ctx);
+      const envelope = parseText(text, this.#maxTextLength);
+      const key = this.keyring.keySync(envelope.keyId) ?? (await this.keyring.key(envelope.keyId));
+      if (key.scope !== (ctx.scope ?? this.defaultScope)) throw new DecryptionError('decryption failed: the value belongs to another key scope');
+      let plaintext: Buffer;
+      if (envelope.algorithm !== Algorithm.aesSiv) {
+        plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
+      } else {
+        plaintext = deterministicField(key, tokenDomain(ctx)).open(envelope.header, envelope.valueType, envelope.body);
+      }
+      const value = decodeValue(envelope.valueType, plaintext) as T;
+      this.#decryptions++;
+      return value;
+    } catch (error) {
+      this.#decryptionFailures++;
+      throw error;
+    }
+  }
+
+  /**
+   * Seals a value deterministically (AES-SIV): equal values in the same field (or token
+   * domain) give equal texts under the same data key, so the column can be queried by
+   * equality. Leaks equality and length. The row is not bound.
+   */
+  async encryptDeterministic<T extends Sealable>(value: T, ctx: TokenContext): Promise<Sealed<Widen<T>>> {
+    checkContext(ctx);
+    const { type, bytes } = encodeValue(value);
+    const scope = ctx.scope ?? this.defaultScope;
+    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+    key.encryptions++;
+    this.#encryptions++;
+    return toText(deterministicField(key, tokenDomain(ctx)).seal(type, bytes)) as Sealed<Widen<T>>;
+  }
+
+  /** Opens a deterministic value; the same as {@link decrypt} with the token context. */
+  async decryptDeterministic<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+    return this.decrypt<T>(text, ctx);
+  }
+
+  /**
+   * The deterministic text of `value` under every data key of the scope that can still
+   * open values, primary first. During a rotation, query with `IN (candidates)`.
+   */
+  async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
+    checkContext(ctx);
+    const { type, bytes } = encodeValue(value);
+    const keys = await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope);
+    const domain = tokenDomain(ctx);
+    return keys.map((key) => toText(deterministicField(key, domain).seal(type, bytes)));
+  }
+
+  /**
+   * A keyed blind index (HMAC-SHA256 under a per-field subkey) of a value, after the
+   * normalizer, truncated to `bits`. Store it in its own column beside a randomized field.
+   */
+  async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
+    const { input, bits, domain } = prepareBlindIndex(value, options);
+    const scope = options.scope ?? this.defaultScope;
+    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+    return blindIndexValue(blindIndexKey(key, domain), input, bits);
+  }
+
+  /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
+  async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
+    const { input, bits, domain } = prepareBlindIndex(value, options);
+    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
+    return keys.map((key) => blindIndexValue(blindIndexKey(key, domain), input, bits));
+  }
+
+  /** Whether `text` is a well-formed fieldseal value (prefix, canonical encoding, known algorithm). Does not authenticate it. */
+  isSealed(text: unknown): text is Sealed {
+    return isSealedText(text);
+  }
+
+  /** Exact text length of a sealed value of `plaintextBytes` bytes, for sizing columns. */
+  ciphertextLength(plaintextBytes: number, mode: SealMode = 'randomized'): number {
+    return ciphertextLength(plaintextBytes, mode);
+  }
+
+  /** Counters: cache hits/misses, provider calls, encryptions per key, decryptions and failures. */
+  stats(): SealerStats {
+    return {
+      ...this.keyring.stats(),
+      encryptions: this.#encryptions,
+      decryptions: this.#decryptions,
+      decryptionFailures: this.#decryptionFailures,
+    };
+  }
+
+  /** Data key records (no key material). */
+  async listDataKeys(): Promise<readonly DataKeyRecord[]> {
+    return this.keyring.records();
+  }
+
+  /** New primary data key for a scope; the old one stays able to decrypt. */
+  async rotateDataKey(options: { scope?: string } = {}): Promise<DataKeyRecord> {
+    return this.keyring.rotate(options.scope ?? this.defaultScope);
+  }
+
+  /** Re-wraps every data key under a new KEK (a kekRef of the current provider, or a new provider). No value changes. */
+  async rewrapDataKeys(to: string | KeyProvider): Promise<{ rewrapped: number }> {
+    return this.keyring.rewrap(to);
+  }
+
+  /** Destroys one data key: values sealed under it become unrecoverable. */
+  async destroyDataKey(id: string): Promise<void> {
+    await this.keyring.destroy([id]);
+  }
+
+  /** Destroys every data key of a scope (erasure of a tenant or data subject). Returns how many. */
+  async shred(scope: string): Promise<number> {
+    if (scope === this.defaultScope) throw new ConfigurationError('refusing to shred the default scope; destroy its keys one by one if you mean it');
+    return this.keyring.shred(scope);
+  }
+
+  toJSON(): { sealer: string } {
+    return { sealer: 'fieldseal' };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Sealer(defaultScope=${this.defaultScope}, provider=${this.keyring.provider.name})`;
+  }
+}
+
+/** Values a blind index accepts. Strings are normalized; other types are indexed by a canonical string form. */
+export type BlindIndexable = string | number | bigint | boolean | Date | Uint8Array;
+
+function tokenDomain(ctx: TokenContext): string[] {
+  return ctx.domain !== undefined ? ['domain', ctx.domain] : ['field', ctx.model, ctx.field];
+}
+
+function blindIndexKey(key: DataKey, domain: string[]): Buffer {
+  return key.derived(`bidx\0${domain.join('\0')}`, () => key.subkey('bidx', domain));
+}
+
+function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): { input: string | Uint8Array; bits: number; domain: string[] } {
+  checkContext(options);
+  const bits = options.bits ?? BLIND_INDEX_DEFAULT_BITS;
+  if (bits !== BLIND_INDEX_DEFAULT_BITS) checkBlindIndexBits(bits);
+  let input: string | Uint8Array;
+  if (typeof value === 'string') {
+    input = normalize(value, options.normalize);
+    if (!input.isWellFormed()) throw new InvalidInputError('string contains a lone UTF-16 surrogate');
+  } else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') input = String(value);
+  else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new InvalidInputError('invalid Date cannot be indexed');
+    input = value.toISOString();
+  } else if (value instanceof Uint8Array) input = value;
+  else throw new InvalidInputError(`a value of type ${value === null ? 'null' : typeof value} cannot be blind-indexed`);
+  return { input, bits, domain: tokenDomain(options) };
+}
+
+/** @internal for tests: the key id text of a sealed value. */
+export function sealedKeyId(text: string): string {
+  return keyIdToString(parseText(text).keyId);
+}

@@ -6,5 +6,6 @@
  * @module
  */
 export { runKeyProviderContract, type KeyProviderContractOptions, type ProviderUnderTest } from './provider-contract.js';
+export { runKeyringContract, type KeyringContractOptions, type KeyringUnderTest, type PeerFaults } from './keyring-contract.js';
 export type { ContractTestApi, HookBody, TestBody } from './test-api.js';
 export { findLeak } from './leak-check.js';

@@ -1,108 +1,164 @@
 /**
- * Runs the exported KeyProvider contract (src/testing) against every provider fieldseal
- * ships: local, AWS KMS against moto's real KMS server, and Cloud KMS through the official
- * client against the loopback gRPC test double. Peers run on free 127.0.0.1 ports.
+ * Runs the exported contract suites (src/testing) against every provider fieldseal ships:
+ * local, AWS KMS against moto's real KMS server, and Cloud KMS through the official client
+ * against the loopback gRPC test double. Peers run on free 127.0.0.1 ports and are stopped
+ * at the end of the file.
  */
 import { randomBytes } from 'node:crypto';
 import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { awsKmsKeyProvider } from '../../src/aws-kms/index.js';
 import { gcpKmsKeyProvider } from '../../src/gcp-kms/index.js';
 import { localKeyProvider } from '../../src/keys/local-provider.js';
-import { runKeyProviderContract } from '../../src/testing/index.js';
-import { freeLoopbackPort, startBlackHole, type BlackHole } from '../support/free-port.js';
+import { runKeyProviderContract, runKeyringContract } from '../../src/testing/index.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { freeLoopbackPort, startBlackHole } from '../support/free-port.js';
 import { gcpClientFor, startGcpKmsDouble, type GcpKmsDouble } from '../support/gcp-kms-double/index.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
+import { faultyProvider } from './faulty-local.js';
 
 const test = { describe, it, beforeAll, afterAll };
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}, 30_000);
 
-runKeyProviderContract(
-  'local',
-  () => ({
-    provider: localKeyProvider({ keys: { main: randomBytes(32), second: randomBytes(32) }, primary: 'main' }),
-    secondKekRef: 'local:second',
-    foreignKekRef: 'local:absent',
-  }),
-  { test },
-);
+// One moto and one Cloud KMS double for the whole file, started on first use.
+let motoStarting: Promise<MotoServer> | undefined;
+function moto(): Promise<MotoServer> {
+  motoStarting ??= startMoto().then((server) => {
+    cleanups.push(() => server.stop());
+    return server;
+  });
+  return motoStarting;
+}
+let doubleStarting: Promise<GcpKmsDouble> | undefined;
+function gcpDouble(): Promise<GcpKmsDouble> {
+  doubleStarting ??= startGcpKmsDouble().then((server) => {
+    cleanups.push(() => server.stop());
+    return server;
+  });
+  return doubleStarting;
+}
 
-let moto: MotoServer | undefined;
+// ---- local ----------------------------------------------------------------------------
+
+const localKeys = () => localKeyProvider({ keys: { main: randomBytes(32), second: randomBytes(32) }, primary: 'main' });
+
+runKeyProviderContract('local', () => ({ provider: localKeys(), secondKekRef: 'local:second', foreignKekRef: 'local:absent' }), { test });
+runKeyringContract('local (faults simulated by a decorator: no peer)', () => faultyProvider(localKeys()), { test });
+
+// ---- AWS KMS on moto -------------------------------------------------------------------
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const FOREIGN_KEY_ARN = 'arn:aws:kms:us-east-1:999999999999:key/00000000-0000-4000-8000-000000000000';
+
+/** Two KMS keys on moto; the first is also reachable through an alias. Returns [aliasArn, keyArn, secondArn]. */
+async function motoKeys(server: MotoServer, alias: string): Promise<[string, string, string]> {
+  const client = server.client();
+  const first = (await client.send(new CreateKeyCommand({ Description: 'fieldseal primary' }))).KeyMetadata;
+  const second = (await client.send(new CreateKeyCommand({ Description: 'fieldseal second' }))).KeyMetadata;
+  if (first?.Arn === undefined || second?.Arn === undefined) throw new Error('moto created no key');
+  await client.send(new CreateAliasCommand({ AliasName: `alias/${alias}`, TargetKeyId: first.KeyId }));
+  client.destroy();
+  return [first.Arn.replace(/:key\/.*$/, `:alias/${alias}`), first.Arn, second.Arn];
+}
+
 let awsKeyIds: string[] = [];
-const awsBlackHoles: BlackHole[] = [];
+const awsAt = (endpoint: string) => awsKmsKeyProvider({ keyIds: awsKeyIds, endpoint, region: 'us-east-1', credentials });
+
 runKeyProviderContract(
   'aws-kms (moto server; primary configured by alias ARN)',
   async () => {
-    moto = await startMoto();
-    const client = moto.client();
-    const first = (await client.send(new CreateKeyCommand({ Description: 'fieldseal primary' }))).KeyMetadata;
-    const second = (await client.send(new CreateKeyCommand({ Description: 'fieldseal second' }))).KeyMetadata;
-    if (first?.Arn === undefined || second?.Arn === undefined) throw new Error('moto created no key');
-    await client.send(new CreateAliasCommand({ AliasName: 'alias/fieldseal', TargetKeyId: first.KeyId }));
-    const aliasArn = first.Arn.replace(/:key\/.*$/, ':alias/fieldseal');
-    awsKeyIds = [aliasArn, second.Arn];
-    return {
-      provider: awsKmsKeyProvider({ keyIds: awsKeyIds, client }),
-      secondKekRef: second.Arn,
-      foreignKekRef: 'arn:aws:kms:us-east-1:999999999999:key/00000000-0000-4000-8000-000000000000',
-    };
+    const server = await moto();
+    const [aliasArn, , secondArn] = await motoKeys(server, 'fieldseal-contract');
+    awsKeyIds = [aliasArn, secondArn];
+    return { provider: awsAt(server.endpoint), secondKekRef: secondArn, foreignKekRef: FOREIGN_KEY_ARN };
   },
   {
     test,
-    unreachable: async () => awsProviderAt(`http://127.0.0.1:${await freeLoopbackPort()}`),
+    unreachable: async () => awsAt(`http://127.0.0.1:${await freeLoopbackPort()}`),
     stalled: async () => {
       const hole = await startBlackHole();
-      awsBlackHoles.push(hole);
-      return awsProviderAt(`http://127.0.0.1:${hole.port}`);
-    },
-    teardown: async () => {
-      await Promise.all(awsBlackHoles.map((hole) => hole.close()));
-      await moto?.stop();
+      cleanups.push(() => hole.close());
+      return awsAt(`http://127.0.0.1:${hole.port}`);
     },
   },
 );
 
-function awsProviderAt(endpoint: string) {
-  return awsKmsKeyProvider({
-    keyIds: awsKeyIds,
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+runKeyringContract(
+  'aws-kms (moto behind a fault-injecting HTTP proxy)',
+  async () => {
+    const server = await moto();
+    const [, keyArn] = await motoKeys(server, 'fieldseal-keyring');
+    const proxy: FaultProxy = await startFaultProxy(server.endpoint);
+    cleanups.push(() => proxy.stop());
+    return {
+      provider: awsKmsKeyProvider({ keyId: keyArn, endpoint: proxy.endpoint, region: 'us-east-1', credentials }),
+      faults: {
+        transient: (count) => proxy.failNext(count, 'ThrottlingException'),
+        permanent: (count) => proxy.failNext(count, 'AccessDeniedException'),
+        outage: () => void (proxy.mode = 'reset'),
+        restore: () => {
+          proxy.failNext(0, '');
+          proxy.mode = 'forward';
+        },
+        unwrapRequests: () => proxy.requests.get('Decrypt') ?? 0,
+      },
+    };
+  },
+  { test },
+);
+
+// ---- Cloud KMS on the gRPC test double -------------------------------------------------
+
+let gcpKeyNames: string[] = [];
+function gcpAt(port: number) {
+  const client = gcpClientFor(port);
+  cleanups.push(() => client.close());
+  return gcpKmsKeyProvider({ keyNames: gcpKeyNames, client, timeoutMs: 2_000 });
 }
 
-let gcp: GcpKmsDouble | undefined;
-let gcpKeyNames: string[] = [];
-const gcpCleanups: Array<() => Promise<void>> = [];
 runKeyProviderContract(
   'gcp-kms (official client, loopback gRPC test double)',
   async () => {
-    gcp = await startGcpKmsDouble();
-    const primary = gcp.createKey('primary');
-    const second = gcp.createKey('second');
-    gcpKeyNames = [primary, second];
+    const double = await gcpDouble();
+    gcpKeyNames = [double.createKey('contract-primary'), double.createKey('contract-second')];
     return {
-      provider: gcpKmsKeyProvider({ keyNames: gcpKeyNames, client: gcp.client() }),
-      secondKekRef: second,
+      provider: gcpAt(double.port),
+      secondKekRef: gcpKeyNames[1] as string,
       foreignKekRef: 'projects/test/locations/global/keyRings/fieldseal/cryptoKeys/absent',
     };
   },
   {
     test,
-    unreachable: async () => gcpProviderAt(await freeLoopbackPort()),
+    unreachable: async () => gcpAt(await freeLoopbackPort()),
     stalled: async () => {
       const hole = await startBlackHole();
-      gcpCleanups.push(() => hole.close());
-      return gcpProviderAt(hole.port);
-    },
-    teardown: async () => {
-      for (const cleanup of gcpCleanups) await cleanup();
-      await gcp?.stop();
+      cleanups.push(() => hole.close());
+      return gcpAt(hole.port);
     },
   },
 );
 
-function gcpProviderAt(port: number) {
-  const client = gcpClientFor(port);
-  gcpCleanups.unshift(() => client.close());
-  return gcpKmsKeyProvider({ keyNames: gcpKeyNames, client, timeoutMs: 2_000 });
-}
+runKeyringContract(
+  'gcp-kms (official client, test double injecting gRPC faults)',
+  async () => {
+    const double = await gcpDouble();
+    const keyName = double.createKey('keyring');
+    const client = gcpClientFor(double.port);
+    cleanups.push(() => client.close());
+    return {
+      provider: gcpKmsKeyProvider({ keyName, client, timeoutMs: 2_000 }),
+      faults: {
+        transient: (count) => double.faults.failNext(count, grpc.status.UNAVAILABLE),
+        permanent: (count) => double.faults.failNext(count, grpc.status.PERMISSION_DENIED),
+        outage: () => double.faults.failNext(Number.MAX_SAFE_INTEGER, grpc.status.UNAVAILABLE),
+        restore: () => double.faults.reset(),
+        unwrapRequests: () => double.requests.get('Decrypt') ?? 0,
+      },
+    };
+  },
+  { test },
+);

@@ -70,8 +70,10 @@ export interface GcpKmsDouble {
   /** Disables a CryptoKey's versions (Encrypt/Decrypt then fail with FAILED_PRECONDITION). */
   disableKey(name: string): void;
   readonly faults: GcpKmsFaults;
-  /** Calls received, in order. */
+  /** Calls that passed the fault injection, in order. */
   readonly calls: RecordedCall[];
+  /** Every request received (faulted ones included), by method. */
+  readonly requests: Map<string, number>;
   /** The official client, pointed at this double over plaintext loopback gRPC. */
   client(): KeyManagementServiceClient;
   stop(): Promise<void>;
@@ -108,6 +110,7 @@ class RpcError extends Error {
 export async function startGcpKmsDouble(): Promise<GcpKmsDouble> {
   const keys = new Map<string, CryptoKey>();
   const calls: RecordedCall[] = [];
+  const requests = new Map<string, number>();
   let failures: { count: number; code: grpc.status } = { count: 0, code: grpc.status.UNAVAILABLE };
   const faults: GcpKmsFaults = {
     failNext(count, code = grpc.status.UNAVAILABLE) {
@@ -138,8 +141,9 @@ export async function startGcpKmsDouble(): Promise<GcpKmsDouble> {
     return key;
   };
 
-  /** Shared preamble: delay, injected failures. */
-  const before = async (): Promise<void> => {
+  /** Shared preamble: counting, delay, injected failures. */
+  const before = async (method: string): Promise<void> => {
+    requests.set(method, (requests.get(method) ?? 0) + 1);
     if (faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
     if (failures.count > 0) {
       failures.count -= 1;
@@ -156,7 +160,7 @@ export async function startGcpKmsDouble(): Promise<GcpKmsDouble> {
   };
 
   const encrypt = async (request: EncryptRequest): Promise<object> => {
-    await before();
+    await before('Encrypt');
     const plaintext = request.plaintext ?? Buffer.alloc(0);
     const aad = request.additionalAuthenticatedData ?? Buffer.alloc(0);
     calls.push({ method: 'Encrypt', name: request.name, aad });
@@ -183,7 +187,7 @@ export async function startGcpKmsDouble(): Promise<GcpKmsDouble> {
   };
 
   const decrypt = async (request: DecryptRequest): Promise<object> => {
-    await before();
+    await before('Decrypt');
     const ciphertext = request.ciphertext ?? Buffer.alloc(0);
     const aad = request.additionalAuthenticatedData ?? Buffer.alloc(0);
     calls.push({ method: 'Decrypt', name: request.name, aad });
@@ -241,6 +245,7 @@ export async function startGcpKmsDouble(): Promise<GcpKmsDouble> {
     port,
     faults,
     calls,
+    requests,
     createKey(id) {
       const name = `projects/test/locations/global/keyRings/fieldseal/cryptoKeys/${id}`;
       const key: CryptoKey = { versions: [], primary: 0 };

@@ -1,0 +1,199 @@
+/**
+ * The typed configuration of protected fields, and its validation against the data model.
+ * Written by hand or emitted by the `fieldseal` Prisma generator from schema annotations.
+ *
+ * @module
+ */
+import { ConfigurationError } from '../../errors.js';
+import type { Normalizer } from '../../index.js';
+import type { ModelShape } from './datamodel.js';
+
+/** The JS type a protected field holds in the application (the column stores ciphertext). */
+export type LogicalType = 'String' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'Boolean' | 'DateTime' | 'Json' | 'Bytes';
+
+/** Every {@link LogicalType}. */
+export const LOGICAL_TYPES: readonly LogicalType[] = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'];
+
+/** FPE presets understood by the tokenization module. */
+export type FpePreset = 'card' | 'ssn' | 'phone' | 'numeric' | 'alphanumeric';
+
+/** Options shared by every protected field. */
+interface BaseFieldConfig {
+  /** The application-side type (default `String`). The column is `String` or `Bytes` in the schema. */
+  readonly type?: LogicalType;
+  /**
+   * Accept legacy plaintext on read (and always seal on write) while an existing column is
+   * being moved over. Default false: a non-ciphertext value read from the column is an error.
+   */
+  readonly migrating?: boolean;
+  /** A fixed key scope (default: the sealer's default scope). */
+  readonly scope?: string;
+}
+
+/** Randomized encryption (the default): reversible, no lookups, leaks only length. */
+export interface RandomizedFieldConfig extends BaseFieldConfig {
+  readonly mode?: 'randomized';
+  /**
+   * A scalar field of the same model whose value binds the ciphertext to its row (usually a
+   * client-generated id, or a tenant column). It must be known before every write of this field.
+   */
+  readonly row?: string;
+}
+
+/** Deterministic encryption (AES-SIV): reversible, equality lookups on this column. */
+export interface DeterministicFieldConfig extends BaseFieldConfig {
+  readonly mode: 'deterministic';
+  /** A token domain shared with other fields on purpose (to join on them). */
+  readonly domain?: string;
+}
+
+/** A keyed blind index of another (usually randomized) field of the same model, kept in this column. */
+export interface BlindIndexFieldConfig {
+  readonly mode: 'blindIndex';
+  /** The field whose value is indexed. */
+  readonly of: string;
+  /** Normalizer applied before hashing (e.g. `email`). */
+  readonly normalize?: Normalizer;
+  /** Truncation in bits (default: the sealer's default). */
+  readonly bits?: number;
+  /** A token domain shared with other fields on purpose. */
+  readonly domain?: string;
+  /** A fixed key scope. */
+  readonly scope?: string;
+}
+
+/** A format-preserving (FF1) token: reversible, equality lookups, keeps the value's format. */
+export interface FpeFieldConfig {
+  readonly mode: 'fpe';
+  /** The tokenization preset. */
+  readonly preset: FpePreset;
+  /** Further options passed to the tokenizer (e.g. `{ keep: { last: 4 } }`). */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** A fixed key scope. */
+  readonly scope?: string;
+}
+
+/** How one field is protected. */
+export type FieldConfig = RandomizedFieldConfig | DeterministicFieldConfig | BlindIndexFieldConfig | FpeFieldConfig;
+
+/** Protected fields by model name, then field name. */
+export type FieldsConfig = Readonly<Record<string, Readonly<Record<string, FieldConfig>>>>;
+
+/** Identity helper that types a {@link FieldsConfig} literal. */
+export function defineFields<const T extends FieldsConfig>(fields: T): T {
+  return fields;
+}
+
+/** The resolved, validated description of one protected field, used at runtime. */
+export interface ProtectedField {
+  readonly model: string;
+  readonly field: string;
+  readonly mode: 'randomized' | 'deterministic' | 'blindIndex' | 'fpe';
+  readonly type: LogicalType;
+  /** Column storage in the schema. */
+  readonly storage: 'String' | 'Bytes';
+  readonly migrating: boolean;
+  readonly scope: string | undefined;
+  readonly row: string | undefined;
+  readonly domain: string | undefined;
+  /** For a source field with a blind index: the index field(s). */
+  readonly indexes: readonly ProtectedField[];
+  /** For a blind index field: the indexed source field. */
+  readonly of: string | undefined;
+  readonly normalize: Normalizer | undefined;
+  readonly bits: number | undefined;
+  readonly preset: FpePreset | undefined;
+  readonly fpeOptions: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Protected fields of one model, resolved. */
+export interface ProtectedModel {
+  readonly name: string;
+  readonly fields: ReadonlyMap<string, ProtectedField>;
+  /** Fields bound to a row column: the set of such row columns (selected whenever a bound field is). */
+  readonly rowColumns: ReadonlySet<string>;
+}
+
+const MODES = new Set(['randomized', 'deterministic', 'blindIndex', 'fpe']);
+const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+
+/**
+ * Validates `fields` against the data model and resolves defaults. Every mistake is a
+ * ConfigurationError naming the model and field, raised when the extension is created.
+ */
+export function resolveFields(fields: FieldsConfig, models: ReadonlyMap<string, ModelShape>): Map<string, ProtectedModel> {
+  if (fields === null || typeof fields !== 'object') throw new ConfigurationError('fieldseal/prisma: `fields` must be an object of models');
+  const out = new Map<string, ProtectedModel>();
+  for (const [modelName, modelFields] of Object.entries(fields)) {
+    const shape = models.get(modelName);
+    if (!shape) throw new ConfigurationError(`fieldseal/prisma: model ${modelName} is not in the Prisma data model`);
+    const resolved = new Map<string, ProtectedField>();
+    const rowColumns = new Set<string>();
+    const bad = (field: string, why: string): never => {
+      throw new ConfigurationError(`fieldseal/prisma: ${modelName}.${field}: ${why}`);
+    };
+    for (const [fieldName, raw] of Object.entries(modelFields ?? {})) {
+      const cfg: FieldConfig = raw ?? {};
+      const storage = shape.scalars.get(fieldName);
+      if (storage === undefined) bad(fieldName, shape.relations.has(fieldName) ? 'is a relation, not a column' : 'is not a field of the model');
+      if (storage !== 'String' && storage !== 'Bytes') bad(fieldName, `is a ${storage} column; protected fields are stored in String or Bytes columns`);
+      const mode = cfg.mode ?? 'randomized';
+      if (!MODES.has(mode)) bad(fieldName, `unknown mode '${String(mode)}'`);
+      const type = ('type' in cfg && cfg.type) || 'String';
+      if (!LOGICAL_TYPES.includes(type)) bad(fieldName, `unknown type '${String(type)}'`);
+      const migrating = 'migrating' in cfg && cfg.migrating === true;
+      const row = 'row' in cfg ? cfg.row : undefined;
+      if (row !== undefined) {
+        if (mode !== 'randomized') bad(fieldName, 'only randomized fields can be bound to a row (deterministic tokens must match across rows)');
+        if (!shape.scalars.has(row)) bad(fieldName, `row column '${row}' is not a scalar field of ${modelName}`);
+        if (row === fieldName || fields[modelName]?.[row] !== undefined) bad(fieldName, `row column '${row}' must be a plain (unprotected) column`);
+        rowColumns.add(row);
+      }
+      let normalizeOpt: Normalizer | undefined;
+      let of: string | undefined;
+      if (mode === 'blindIndex') {
+        const bi = cfg as BlindIndexFieldConfig;
+        of = bi.of;
+        if (typeof of !== 'string' || !shape.scalars.has(of)) bad(fieldName, `blind index source '${String(of)}' is not a field of ${modelName}`);
+        if (storage !== 'String') bad(fieldName, 'a blind index is stored in a String column');
+        normalizeOpt = bi.normalize;
+        if (normalizeOpt !== undefined && typeof normalizeOpt !== 'function' && !NORMALIZERS.has(normalizeOpt)) bad(fieldName, `unknown normalizer '${String(normalizeOpt)}'`);
+        if (bi.bits !== undefined && (!Number.isInteger(bi.bits) || bi.bits < 16 || bi.bits > 256)) bad(fieldName, 'bits must be an integer from 16 to 256');
+      }
+      if (mode === 'fpe') {
+        const fpe = cfg as FpeFieldConfig;
+        if (typeof fpe.preset !== 'string') bad(fieldName, 'an fpe field needs a preset');
+        if (storage !== 'String') bad(fieldName, 'an FPE token is stored in a String column');
+      }
+      if (migrating && mode === 'fpe') bad(fieldName, 'an FPE token cannot be told apart from plaintext, so an fpe field cannot be migrating; backfill it first');
+      if (migrating && mode === 'blindIndex') bad(fieldName, "'migrating' belongs on the indexed field, not on its blind index");
+      resolved.set(fieldName, {
+        model: modelName,
+        field: fieldName,
+        mode,
+        type: mode === 'blindIndex' || mode === 'fpe' ? 'String' : type,
+        storage: storage as 'String' | 'Bytes',
+        migrating,
+        scope: cfg.scope,
+        row,
+        domain: 'domain' in cfg ? cfg.domain : undefined,
+        indexes: [],
+        of,
+        normalize: normalizeOpt,
+        bits: 'bits' in cfg ? cfg.bits : undefined,
+        preset: 'preset' in cfg ? cfg.preset : undefined,
+        fpeOptions: 'options' in cfg ? cfg.options : undefined,
+      });
+    }
+    // Link each blind index to its source; the source may itself be protected or not.
+    for (const index of resolved.values()) {
+      if (index.mode !== 'blindIndex') continue;
+      const source = resolved.get(index.of!);
+      if (source === undefined) bad(index.field, `blind index source '${index.of!}' must itself be protected (randomized)`);
+      if (source!.mode === 'blindIndex') bad(index.field, 'a blind index cannot index another blind index');
+      (source!.indexes as ProtectedField[]).push(index);
+    }
+    out.set(modelName, { name: modelName, fields: resolved, rowColumns });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * Row access for one protected field: read a stored value, decide whether it is sealed or
+ * legacy plaintext, open or seal it, and compute lookup tokens. Everything that touches a
+ * single column value lives here so that the resumable backfill utility (a later issue)
+ * reuses exactly the adapter's rules.
+ *
+ * @module
+ */
+import { Decimal } from '@prisma/client/runtime/client';
+import { ConfigurationError, PlaintextRejectedError } from '../../errors.js';
+import type { Sealable } from '../../index.js';
+import { fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
+import type { ProtectedField } from './config.js';
+import type { FieldSealer, RowKey } from './sealer-port.js';
+
+/** What a stored column value is. */
+export type StoredState = 'null' | 'sealed' | 'plaintext';
+
+/** Classifies a stored value: null, a fieldseal value, or anything else (legacy plaintext). */
+export function classifyStored(sealer: FieldSealer, stored: unknown): StoredState {
+  if (stored === null || stored === undefined) return 'null';
+  const text = fromStorage(stored);
+  return text !== undefined && sealer.isSealed(text) ? 'sealed' : 'plaintext';
+}
+
+/** Whether a stored value still needs sealing (what a backfill looks for). */
+export function needsSealing(sealer: FieldSealer, field: ProtectedField, stored: unknown): boolean {
+  if (field.mode === 'fpe' || field.mode === 'blindIndex') return false;
+  return classifyStored(sealer, stored) === 'plaintext';
+}
+
+function context(field: ProtectedField, row: RowKey | undefined) {
+  return { model: field.model, field: field.field, scope: field.scope, row, domain: field.domain };
+}
+
+/** Converts a row-column value to a context row key. */
+export function rowKey(field: ProtectedField, value: unknown): RowKey {
+  if (typeof value === 'string' || typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (value instanceof Date) return value.toISOString();
+  throw new ConfigurationError(`${field.model}.${field.field} is bound to ${field.model}.${field.row ?? '?'}, whose value must be known (a string or number) when the field is written or read`);
+}
+
+/**
+ * Seals an application value for storage. `row` is required for row-bound fields.
+ * Blind index fields are not sealed here (see {@link indexValue}).
+ */
+export async function sealValue(sealer: FieldSealer, field: ProtectedField, value: unknown, row?: RowKey): Promise<string | Uint8Array | null> {
+  if (value === null) return null;
+  const ctx = context(field, field.row !== undefined ? row : undefined);
+  switch (field.mode) {
+    case 'randomized':
+      if (field.row !== undefined && row === undefined) rowKey(field, undefined);
+      return toStorage(field, await sealer.encrypt(toSealable(field, value), ctx));
+    case 'deterministic':
+      return toStorage(field, await sealer.encryptDeterministic(toSealable(field, value), ctx));
+    case 'fpe':
+      return fpeOf(sealer, field).tokenize(toSealable(field, value), { ...ctx, preset: field.preset, ...field.fpeOptions });
+    case 'blindIndex':
+      throw new ConfigurationError(`${field.model}.${field.field} is a blind index: it is computed from ${field.of ?? '?'}, not written directly`);
+  }
+}
+
+/**
+ * Opens a stored value. Strict fields reject anything that is not sealed with
+ * PlaintextRejectedError; migrating fields return legacy plaintext converted to the
+ * field's type. Blind indexes are returned as stored (they are one-way).
+ */
+export async function openValue(sealer: FieldSealer, field: ProtectedField, stored: unknown, row?: RowKey): Promise<unknown> {
+  if (stored === null || stored === undefined) return stored;
+  if (field.mode === 'blindIndex') return stored;
+  if (field.mode === 'fpe') {
+    if (typeof stored !== 'string') throw new PlaintextRejectedError(`${field.model}.${field.field}: stored value is not an FPE token`);
+    return fpeOf(sealer, field).detokenize(stored, { ...context(field, undefined), preset: field.preset, ...field.fpeOptions });
+  }
+  const text = fromStorage(stored);
+  if (text === undefined || !sealer.isSealed(text)) {
+    if (field.migrating) return fromLegacy(field, stored);
+    throw new PlaintextRejectedError(`${field.model}.${field.field}: the column holds a value that is not sealed (strict mode); mark the field 'migrating' while backfilling`);
+  }
+  const opened = await sealer.decrypt(text, context(field, field.row !== undefined ? row : undefined));
+  return fromSealable(field, opened);
+}
+
+/** The stored tokens that equal `value` in a deterministic or FPE column, primary key first. */
+export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, value: unknown): Promise<Array<string | Uint8Array>> {
+  if (field.mode === 'deterministic') {
+    const tokens = await sealer.deterministicCandidates(toSealable(field, value), context(field, undefined));
+    const stored: Array<string | Uint8Array> = tokens.map((t) => toStorage(field, t));
+    // A migrating column still holds legacy plaintext rows, which must match too.
+    if (field.migrating) stored.push(...legacyForms(field, value));
+    return stored;
+  }
+  if (field.mode === 'fpe') {
+    return [await fpeOf(sealer, field).tokenize(toSealable(field, value), { ...context(field, undefined), preset: field.preset, ...field.fpeOptions })];
+  }
+  throw new ConfigurationError(`${field.model}.${field.field}: ${field.mode} fields have no lookup tokens`);
+}
+
+/** The blind index of a source value under the primary key, for storing in `index`. */
+export async function indexValue(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string | null> {
+  if (sourceValue === null) return null;
+  return sealer.blindIndex(indexable(index, sourceValue), indexOptions(index));
+}
+
+/** Every blind index of a query value (one per live key), for lookups during rotation. */
+export async function indexCandidates(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string[]> {
+  return sealer.blindIndexCandidates(indexable(index, sourceValue), indexOptions(index));
+}
+
+function indexOptions(index: ProtectedField) {
+  return { model: index.model, field: index.of!, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits };
+}
+
+function indexable(index: ProtectedField, value: unknown): string | number | bigint | boolean | Date | Uint8Array {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof Date || value instanceof Uint8Array) {
+    return value;
+  }
+  if (Decimal.isDecimal(value)) return (value as Decimal).toFixed();
+  throw new ConfigurationError(`${index.model}.${index.field}: a blind index needs a string, number, bigint, boolean, Date or bytes value`);
+}
+
+/** Legacy plaintext in a migrating column, converted to the field's type. */
+function fromLegacy(field: ProtectedField, stored: unknown): unknown {
+  const text = typeof stored === 'string' ? stored : fromStorage(stored);
+  if (field.type === 'Bytes') return stored instanceof Uint8Array ? stored : new TextEncoder().encode(String(stored));
+  if (text === undefined) throw new PlaintextRejectedError(`${field.model}.${field.field}: legacy value is not text`);
+  switch (field.type) {
+    case 'String':
+      return text;
+    case 'Int':
+    case 'Float':
+      return Number(text);
+    case 'BigInt':
+      return BigInt(text);
+    case 'Decimal':
+      return new Decimal(text);
+    case 'Boolean':
+      return text === 'true' || text === '1';
+    case 'DateTime':
+      return new Date(text);
+    case 'Json':
+      return JSON.parse(text) as unknown;
+  }
+}
+
+/** How a legacy plaintext value of a migrating deterministic column is stored, for lookups. */
+function legacyForms(field: ProtectedField, value: unknown): Array<string | Uint8Array> {
+  const sealable: Sealable = toSealable(field, value);
+  if (sealable instanceof Uint8Array) return field.storage === 'Bytes' ? [sealable] : [];
+  const text = sealable instanceof Date ? sealable.toISOString() : typeof sealable === 'object' ? JSON.stringify(sealable) : String(sealable);
+  return [toStorage(field, text)];
+}
+
+function fpeOf(sealer: FieldSealer, field: ProtectedField) {
+  const tokenize = sealer.fpe;
+  const detokenize = sealer.detokenize;
+  if (typeof tokenize !== 'function' || typeof detokenize !== 'function') {
+    throw new ConfigurationError(`${field.model}.${field.field} uses FPE, but this Sealer has no fpe/detokenize methods`);
+  }
+  return {
+    tokenize: (value: Sealable, options: Record<string, unknown>) => tokenize.call(sealer, value, options),
+    detokenize: (token: string, options: Record<string, unknown>) => detokenize.call(sealer, token, options),
+  };
+}

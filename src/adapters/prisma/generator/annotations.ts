@@ -1,0 +1,132 @@
+/**
+ * Parser of fieldseal's triple-slash annotations in schema.prisma:
+ *
+ * ```prisma
+ * /// @fieldseal.encrypt
+ * /// @fieldseal.encrypt(mode: deterministic, type: Int)
+ * /// @fieldseal.encrypt(row: id, migrating: true)
+ * /// @fieldseal.blindIndex(of: email, normalize: email, bits: 64)
+ * /// @fieldseal.fpe(preset: card, keepLast: 4)
+ * ```
+ *
+ * @module
+ */
+import { LOGICAL_TYPES, type FieldConfig } from '../config.js';
+
+/** An invalid annotation; the message names the model and field. */
+export class AnnotationError extends Error {
+  constructor(model: string, field: string, message: string) {
+    super(`fieldseal: ${model}.${field}: ${message}`);
+    this.name = 'AnnotationError';
+  }
+}
+
+type Arg = string | number | boolean;
+
+const ALLOWED: Record<string, ReadonlySet<string>> = {
+  encrypt: new Set(['mode', 'type', 'row', 'migrating', 'domain', 'scope']),
+  blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope']),
+  fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'radix', 'alphabet']),
+};
+const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+const PRESETS = new Set(['card', 'ssn', 'phone', 'numeric', 'alphanumeric']);
+
+/** Parses `key: value, ...`; values are identifiers, numbers, booleans or double-quoted strings. */
+function parseArgs(text: string, fail: (why: string) => never): Record<string, Arg> {
+  const out: Record<string, Arg> = {};
+  const re = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*("(?:[^"\\]|\\.)*"|[^,\s)]+)\s*(?:,|$)/y;
+  let pos = 0;
+  const body = text.trim();
+  while (pos < body.length) {
+    re.lastIndex = pos;
+    const m = re.exec(body);
+    if (!m) fail(`cannot parse annotation arguments '${body}' (expected key: value, ...)`);
+    const [, key, raw] = m!;
+    if (key! in out) fail(`argument '${key!}' is given twice`);
+    let value: Arg;
+    if (raw!.startsWith('"')) value = JSON.parse(raw!) as string;
+    else if (raw === 'true' || raw === 'false') value = raw === 'true';
+    else if (/^-?\d+$/.test(raw!)) value = Number(raw);
+    else value = raw!;
+    out[key!] = value;
+    pos = re.lastIndex;
+  }
+  return out;
+}
+
+/**
+ * Reads the fieldseal annotation of one field from its documentation comment. Returns
+ * undefined when there is none; throws AnnotationError when it is invalid.
+ */
+export function parseFieldAnnotation(model: string, field: string, documentation: string | undefined): FieldConfig | undefined {
+  if (!documentation || !documentation.includes('@fieldseal')) return undefined;
+  const fail = (why: string): never => {
+    throw new AnnotationError(model, field, why);
+  };
+  const found = [...documentation.matchAll(/@fieldseal\.?([A-Za-z]*)\s*(\(([^)]*)\))?/g)];
+  if (found.length > 1) fail('more than one @fieldseal annotation');
+  const [, kind, parens, argText] = found[0]!;
+  if (!kind || !(kind in ALLOWED)) fail(`unknown annotation '@fieldseal.${kind ?? ''}' (use encrypt, blindIndex or fpe)`);
+  const after = documentation.slice(found[0]!.index! + found[0]![0].length);
+  if (!parens && /^\s*\(/.test(after)) fail('unterminated argument list');
+  const args = argText === undefined ? {} : parseArgs(argText, fail);
+  for (const key of Object.keys(args)) if (!ALLOWED[kind!]!.has(key)) fail(`unknown argument '${key}' for @fieldseal.${kind!}`);
+  const str = (key: string): string | undefined => {
+    const v = args[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') fail(`'${key}' must be a name`);
+    return v as string;
+  };
+  const bool = (key: string): boolean | undefined => {
+    const v = args[key];
+    if (v !== undefined && typeof v !== 'boolean') fail(`'${key}' must be true or false`);
+    return v as boolean | undefined;
+  };
+  const scope = str('scope');
+  switch (kind) {
+    case 'encrypt': {
+      const mode = str('mode') ?? 'randomized';
+      if (mode !== 'randomized' && mode !== 'deterministic') fail(`mode must be randomized or deterministic, not '${mode}'`);
+      const type = str('type');
+      if (type !== undefined && !(LOGICAL_TYPES as readonly string[]).includes(type)) fail(`type must be one of ${LOGICAL_TYPES.join(', ')}, not '${type}'`);
+      const common = { ...(type ? { type: type as (typeof LOGICAL_TYPES)[number] } : {}), ...(bool('migrating') ? { migrating: true } : {}), ...(scope ? { scope } : {}) };
+      if (mode === 'deterministic') {
+        if (args.row !== undefined) fail('row binding applies to randomized fields only');
+        const domain = str('domain');
+        return { mode: 'deterministic', ...common, ...(domain ? { domain } : {}) };
+      }
+      if (args.domain !== undefined) fail('domain applies to deterministic fields only');
+      const row = str('row');
+      return { mode: 'randomized', ...common, ...(row ? { row } : {}) };
+    }
+    case 'blindIndex': {
+      const of = str('of');
+      if (!of) fail('@fieldseal.blindIndex needs of: <field>');
+      const normalize = str('normalize');
+      if (normalize !== undefined && !NORMALIZERS.has(normalize)) fail(`normalize must be one of ${[...NORMALIZERS].join(', ')}, not '${normalize}'`);
+      const bits = args.bits;
+      if (bits !== undefined && (typeof bits !== 'number' || bits < 16 || bits > 256)) fail('bits must be a number from 16 to 256');
+      const domain = str('domain');
+      return {
+        mode: 'blindIndex',
+        of: of!,
+        ...(normalize ? { normalize: normalize as 'email' } : {}),
+        ...(bits !== undefined ? { bits: bits as number } : {}),
+        ...(domain ? { domain } : {}),
+        ...(scope ? { scope } : {}),
+      };
+    }
+    default: {
+      const preset = str('preset');
+      if (!preset || !PRESETS.has(preset)) fail(`@fieldseal.fpe needs preset: one of ${[...PRESETS].join(', ')}`);
+      const options: Record<string, Arg> = {};
+      for (const [k, v] of Object.entries(args)) if (k !== 'preset' && k !== 'scope') options[k] = v;
+      return {
+        mode: 'fpe',
+        preset: preset as 'card',
+        ...(Object.keys(options).length > 0 ? { options } : {}),
+        ...(scope ? { scope } : {}),
+      };
+    }
+  }
+}

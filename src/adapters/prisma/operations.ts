@@ -1,0 +1,125 @@
+/**
+ * Per-operation rewriting: which arguments of each Prisma model operation are filters,
+ * unique filters, write data or selections, and whether the result holds records.
+ *
+ * @module
+ */
+import { ConfigurationError } from '../../errors.js';
+import { checkDistinct, checkOrderBy, defaultPlan, rewriteReadArgs, rewriteSelection, type ResultPlan } from './read-args.js';
+import { isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
+import { rewriteWhere } from './where.js';
+import { rewriteCreateData, rewriteUpdateData } from './write-args.js';
+
+/** Rewritten arguments and the plan for opening the result (absent: the result holds no records). */
+export interface Rewritten {
+  readonly args: Record<string, unknown>;
+  readonly plan: ResultPlan | undefined;
+}
+
+const UNIQUE_READS = new Set(['findUnique', 'findUniqueOrThrow']);
+const MANY_READS = new Set(['findFirst', 'findFirstOrThrow', 'findMany']);
+
+/** Rewrites the arguments of `operation` on `model`. Unknown operations are refused on protected models. */
+export async function rewriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
+  const args = isPlainObject(rawArgs) ? rawArgs : {};
+  const model = modelInfo(rt, modelName);
+  if (!model.reachesProtected) return { args, plan: undefined };
+
+  if (UNIQUE_READS.has(operation)) return rewriteReadArgs(rt, modelName, args, { uniqueWhere: true });
+  if (MANY_READS.has(operation)) return rewriteReadArgs(rt, modelName, args);
+
+  switch (operation) {
+    case 'count': {
+      const out: Record<string, unknown> = { ...args };
+      checkOrderBy(rt, modelName, args.orderBy);
+      checkDistinct(rt, modelName, args.distinct);
+      if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where);
+      if (args.cursor !== undefined) out.cursor = await rewriteWhere(rt, modelName, args.cursor, true);
+      return { args: out, plan: undefined };
+    }
+    case 'aggregate':
+    case 'groupBy':
+      return rewriteAggregate(rt, modelName, operation, args);
+    case 'create':
+    case 'createManyAndReturn':
+    case 'createMany': {
+      const out: Record<string, unknown> = { ...args };
+      out.data = Array.isArray(args.data)
+        ? await Promise.all(args.data.map((d) => rewriteCreateData(rt, modelName, d)))
+        : await rewriteCreateData(rt, modelName, args.data);
+      return withSelection(rt, modelName, operation, args, out);
+    }
+    case 'update':
+    case 'updateMany':
+    case 'updateManyAndReturn': {
+      const unique = operation === 'update';
+      const out: Record<string, unknown> = { ...args };
+      const [where, data] = await Promise.all([
+        rewriteWhere(rt, modelName, args.where, unique),
+        rewriteUpdateData(rt, modelName, args.data, unique ? args.where : undefined),
+      ]);
+      if (args.where !== undefined) out.where = where;
+      out.data = data;
+      return withSelection(rt, modelName, operation, args, out);
+    }
+    case 'upsert': {
+      const out: Record<string, unknown> = { ...args };
+      const [where, create, update] = await Promise.all([
+        rewriteWhere(rt, modelName, args.where, true),
+        rewriteCreateData(rt, modelName, args.create),
+        rewriteUpdateData(rt, modelName, args.update, args.where),
+      ]);
+      Object.assign(out, { where, create, update });
+      return withSelection(rt, modelName, operation, args, out);
+    }
+    case 'delete':
+    case 'deleteMany': {
+      const out: Record<string, unknown> = { ...args };
+      if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where, operation === 'delete');
+      return withSelection(rt, modelName, operation, args, out);
+    }
+    default:
+      // Fail closed: an operation this adapter does not know (a future Prisma addition,
+      // findRaw/aggregateRaw) might read or write protected columns unrewritten.
+      if (model.fields.size > 0) {
+        throw new ConfigurationError(`fieldseal/prisma: operation ${operation} on ${modelName} is not supported by the adapter; use the raw helpers`);
+      }
+      return { args, plan: undefined };
+  }
+}
+
+async function withSelection(rt: Runtime, modelName: string, operation: string, args: Record<string, unknown>, out: Record<string, unknown>): Promise<Rewritten> {
+  if (operation === 'createMany' || operation === 'updateMany' || operation === 'deleteMany') return { args: out, plan: undefined };
+  const plan = defaultPlan(modelName);
+  await rewriteSelection(rt, modelInfo(rt, modelName), args, out, plan);
+  return { args: out, plan };
+}
+
+const AGGREGATES = ['_min', '_max', '_sum', '_avg'];
+
+async function rewriteAggregate(rt: Runtime, modelName: string, operation: string, args: Record<string, unknown>): Promise<Rewritten> {
+  const model = modelInfo(rt, modelName);
+  const out: Record<string, unknown> = { ...args };
+  for (const key of AGGREGATES) {
+    const selection = args[key];
+    if (!isPlainObject(selection)) continue;
+    for (const name of Object.keys(selection)) {
+      const field = model.fields.get(name);
+      if (field && selection[name]) refuse(field, `${operation} ${key}`, 'aggregates of ciphertext are meaningless');
+    }
+  }
+  for (const name of Array.isArray(args.by) ? args.by : args.by === undefined ? [] : [args.by]) {
+    const field = model.fields.get(String(name));
+    if (field) refuse(field, 'groupBy', 'grouping by ciphertext splits equal plaintexts (and randomized values never group)');
+  }
+  if (isPlainObject(args.having)) {
+    for (const name of Object.keys(args.having)) {
+      const field = model.fields.get(name);
+      if (field) refuse(field, 'having', 'aggregates of ciphertext are meaningless');
+    }
+  }
+  checkOrderBy(rt, modelName, args.orderBy);
+  if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where);
+  if (args.cursor !== undefined) out.cursor = await rewriteWhere(rt, modelName, args.cursor, true);
+  return { args: out, plan: undefined };
+}

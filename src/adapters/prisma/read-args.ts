@@ -1,0 +1,148 @@
+/**
+ * Rewrites the read side of arguments: `select` / `include` / `omit` (recursively through
+ * relations and `_count`), `orderBy`, `distinct`, `cursor`, and the filters inside them.
+ * Returns a {@link ResultPlan}: which relations to walk in the result and which columns
+ * were added only to open row-bound fields (and must be removed again).
+ *
+ * @module
+ */
+import type { ProtectedField } from './config.js';
+import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
+import { rewriteWhere } from './where.js';
+
+/** What to do with a result of one model. */
+export interface ResultPlan {
+  readonly model: string;
+  /** Columns added to the selection to open row-bound fields; deleted from the result. */
+  readonly strip: string[];
+  /** Plans of selected relations (absent: default plan of the related model). */
+  readonly relations: Map<string, ResultPlan>;
+}
+
+/** A plan with nothing to strip, for a model. */
+export function defaultPlan(model: string): ResultPlan {
+  return { model, strip: [], relations: new Map() };
+}
+
+/** Refuses `orderBy` on protected fields (ciphertext order is meaningless), through relations. */
+export function checkOrderBy(rt: Runtime, modelName: string, orderBy: unknown): void {
+  if (orderBy === undefined || orderBy === null) return;
+  const model = modelInfo(rt, modelName);
+  if (!model.reachesProtected) return;
+  for (const entry of Array.isArray(orderBy) ? orderBy : [orderBy]) {
+    if (!isPlainObject(entry)) continue;
+    for (const [key, value] of Object.entries(entry)) {
+      const field = model.fields.get(key);
+      if (field) refuse(field, 'orderBy', 'ciphertext order is unrelated to plaintext order');
+      const relation = model.shape.relations.get(key);
+      if (relation && isPlainObject(value) && !('_count' in value)) checkOrderBy(rt, relation.model, value);
+      if (key === '_relevance' && isPlainObject(value)) {
+        for (const f of Array.isArray(value.fields) ? value.fields : [value.fields]) {
+          const pf = model.fields.get(String(f));
+          if (pf) refuse(pf, '_relevance', 'full-text search cannot run on ciphertext');
+        }
+      }
+    }
+  }
+}
+
+/** Refuses `distinct` on protected fields (equal values can have different tokens across keys or rows). */
+export function checkDistinct(rt: Runtime, modelName: string, distinct: unknown): void {
+  if (distinct === undefined) return;
+  const model = modelInfo(rt, modelName);
+  for (const name of Array.isArray(distinct) ? distinct : [distinct]) {
+    const field = model.fields.get(String(name));
+    if (field) refuse(field, 'distinct', 'equal plaintexts do not have one ciphertext');
+  }
+}
+
+/**
+ * Rewrites the read arguments of a query on `modelName` (filters, ordering, selection).
+ * `args` is not modified; a new object is returned with the plan for its result.
+ */
+export async function rewriteReadArgs(
+  rt: Runtime,
+  modelName: string,
+  args: Record<string, unknown>,
+  options: { uniqueWhere?: boolean } = {},
+): Promise<{ args: Record<string, unknown>; plan: ResultPlan }> {
+  const model = modelInfo(rt, modelName);
+  const out: Record<string, unknown> = { ...args };
+  const plan = defaultPlan(modelName);
+  if (!model.reachesProtected) return { args: out, plan };
+  const jobs: Promise<unknown>[] = [];
+  if (args.where !== undefined) jobs.push(rewriteWhere(rt, modelName, args.where, options.uniqueWhere === true).then((w) => (out.where = w)));
+  if (args.cursor !== undefined) jobs.push(rewriteWhere(rt, modelName, args.cursor, true).then((w) => (out.cursor = w)));
+  checkOrderBy(rt, modelName, args.orderBy);
+  checkDistinct(rt, modelName, args.distinct);
+  jobs.push(rewriteSelection(rt, model, args, out, plan));
+  await Promise.all(jobs);
+  return { args: out, plan };
+}
+
+/** Rewrites `select` / `include` / `omit` of `args` into `out`, filling `plan`. */
+export async function rewriteSelection(rt: Runtime, model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan): Promise<void> {
+  const jobs: Promise<unknown>[] = [];
+  for (const key of ['select', 'include'] as const) {
+    const selection = args[key];
+    if (!isPlainObject(selection)) continue;
+    const next: Record<string, unknown> = { ...selection };
+    out[key] = next;
+    for (const [name, value] of Object.entries(selection)) {
+      const relation = model.shape.relations.get(name);
+      if (relation) {
+        if (isPlainObject(value)) {
+          jobs.push(
+            rewriteReadArgs(rt, relation.model, value).then((r) => {
+              next[name] = r.args;
+              plan.relations.set(name, r.plan);
+            }),
+          );
+        }
+        continue;
+      }
+      if (name === '_count' && isPlainObject(value) && isPlainObject(value.select)) {
+        jobs.push(rewriteCountSelect(rt, model, value).then((v) => (next[name] = v)));
+      }
+    }
+  }
+  // Row-bound fields need their row column in the result to be opened.
+  if (model.rowColumns.size === 0) {
+    await Promise.all(jobs);
+    return;
+  }
+  const select = out.select as Record<string, unknown> | undefined;
+  const omit = isPlainObject(args.omit) ? (args.omit as Record<string, unknown>) : undefined;
+  for (const field of model.fields.values()) {
+    if (field.row === undefined || !isReturned(field, select, omit)) continue;
+    if (select !== undefined && !select[field.row]) {
+      select[field.row] = true;
+      if (!plan.strip.includes(field.row)) plan.strip.push(field.row);
+    } else if (select === undefined && omit?.[field.row] === true) {
+      const nextOmit = (out.omit === args.omit ? { ...omit } : out.omit) as Record<string, unknown>;
+      nextOmit[field.row] = false;
+      out.omit = nextOmit;
+      if (!plan.strip.includes(field.row)) plan.strip.push(field.row);
+    }
+  }
+  await Promise.all(jobs);
+}
+
+function isReturned(field: ProtectedField, select: Record<string, unknown> | undefined, omit: Record<string, unknown> | undefined): boolean {
+  if (select !== undefined) return Boolean(select[field.field]);
+  return omit?.[field.field] !== true;
+}
+
+async function rewriteCountSelect(rt: Runtime, model: ModelInfo, count: Record<string, unknown>): Promise<unknown> {
+  const select = count.select as Record<string, unknown>;
+  const next: Record<string, unknown> = {};
+  await Promise.all(
+    Object.entries(select).map(async ([name, value]) => {
+      const relation = model.shape.relations.get(name);
+      if (relation && isPlainObject(value) && value.where !== undefined) {
+        next[name] = { ...value, where: await rewriteWhere(rt, relation.model, value.where) };
+      } else next[name] = value;
+    }),
+  );
+  return { ...count, select: next };
+}

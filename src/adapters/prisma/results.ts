@@ -1,0 +1,45 @@
+/**
+ * Opens protected fields in query results, following the result's shape: only fields that
+ * are present (selected) are opened, relations are walked with their related model, and
+ * columns added to open row-bound fields are removed again.
+ *
+ * @module
+ */
+import { openValue, rowKey } from './field-access.js';
+import { defaultPlan, type ResultPlan } from './read-args.js';
+import { modelInfo, type Runtime } from './runtime.js';
+
+/** Opens every protected field in `result` (a record, a list of records, or anything else) in place. */
+export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
+  const jobs: Promise<void>[] = [];
+  collect(rt, plan, result, jobs);
+  if (jobs.length > 0) await Promise.all(jobs);
+  return result;
+}
+
+function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: Promise<void>[]): void {
+  if (result === null || typeof result !== 'object') return;
+  if (Array.isArray(result)) {
+    for (const row of result) collect(rt, plan, row, jobs);
+    return;
+  }
+  const model = modelInfo(rt, plan.model);
+  if (!model.reachesProtected) return;
+  const row = result as Record<string, unknown>;
+  for (const field of model.fields.values()) {
+    const stored = row[field.field];
+    if (stored === undefined || stored === null || field.mode === 'blindIndex') continue;
+    const key = field.row === undefined ? undefined : rowKey(field, row[field.row]);
+    jobs.push(
+      openValue(rt.sealer, field, stored, key).then((value) => {
+        row[field.field] = value;
+      }),
+    );
+  }
+  for (const [name, relation] of model.shape.relations) {
+    const nested = row[name];
+    if (nested === undefined || nested === null) continue;
+    collect(rt, plan.relations.get(name) ?? defaultPlan(relation.model), nested, jobs);
+  }
+  for (const column of plan.strip) delete row[column];
+}

@@ -1,0 +1,25 @@
+/**
+ * The slice of the Sealer the Prisma adapter uses. Declared structurally so that the
+ * adapter depends only on the public seal API (and tests can wrap a Sealer to count calls).
+ *
+ * @module
+ */
+import type { BlindIndexOptions, BlindIndexable, FieldContext, Sealable, TokenContext } from '../../index.js';
+
+/** A row key bound into a ciphertext's associated data. */
+export type RowKey = string | number | bigint;
+
+/** What the adapter needs from a Sealer; a {@link import('../../index.js').Sealer} satisfies it. */
+export interface FieldSealer {
+  encrypt(value: Sealable, ctx: FieldContext): Promise<string>;
+  decrypt(text: string, ctx: TokenContext): Promise<Sealable>;
+  encryptDeterministic(value: Sealable, ctx: TokenContext): Promise<string>;
+  deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]>;
+  blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string>;
+  blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]>;
+  isSealed(text: unknown): boolean;
+  /** Format-preserving tokenization (from the tokenization module), needed only by `fpe` fields. */
+  fpe?(value: Sealable, options: Record<string, unknown>): Promise<string> | string;
+  /** Reverses {@link fpe}. */
+  detokenize?(token: string, options: Record<string, unknown>): Promise<Sealable> | Sealable;
+}

@@ -1,0 +1,216 @@
+/**
+ * Rewrites `where` filters (and `cursor`, relation filters, `connect` targets) so that
+ * conditions on protected fields compare ciphertext tokens: deterministic and FPE fields
+ * against their own column, randomized fields against their blind index column. Anything
+ * that cannot be answered exactly on tokens is refused with UnsupportedQueryError.
+ *
+ * @module
+ */
+import { Decimal } from '@prisma/client/runtime/client';
+import type { ProtectedField } from './config.js';
+import { indexCandidates, lookupTokens } from './field-access.js';
+import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
+
+const LOGICAL = new Set(['AND', 'OR', 'NOT']);
+const FIELD_OPERATORS = new Set(['equals', 'in', 'notIn', 'not', 'mode']);
+const CASE_FOLDING = new Set(['lowercase', 'email']);
+
+/** A value compared by equality (as opposed to a filter object). */
+function isScalarValue(value: unknown): boolean {
+  return !isPlainObject(value) || Decimal.isDecimal(value);
+}
+
+/**
+ * Rewrites a filter on `model`. `unique` marks a WhereUniqueInput (findUnique, update,
+ * delete, upsert, connect, cursor...): its protected unique fields become a single token,
+ * the primary key's (see docs/prisma.md on lookups during a rotation).
+ */
+export async function rewriteWhere(rt: Runtime, modelName: string, where: unknown, unique = false): Promise<unknown> {
+  if (!isPlainObject(where)) return where;
+  const model = modelInfo(rt, modelName);
+  if (!model.reachesProtected) return where;
+  const out: Record<string, unknown> = {};
+  const extra: Record<string, unknown>[] = [];
+  const jobs: Promise<void>[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (LOGICAL.has(key)) {
+      jobs.push(
+        (Array.isArray(value) ? Promise.all(value.map((w) => rewriteWhere(rt, modelName, w))) : rewriteWhere(rt, modelName, value)).then((v) => {
+          out[key] = v;
+        }),
+      );
+      continue;
+    }
+    const relation = model.shape.relations.get(key);
+    if (relation) {
+      jobs.push(
+        rewriteRelationFilter(rt, relation.model, relation.isList, value).then((v) => {
+          out[key] = v;
+        }),
+      );
+      continue;
+    }
+    const field = model.fields.get(key);
+    if (field) {
+      jobs.push(rewriteFieldFilter(rt, field, value, unique, out, extra));
+      continue;
+    }
+    if (!model.shape.scalars.has(key) && isPlainObject(value) && model.fields.size > 0) {
+      // A compound unique (`a_b: { a, b }`): its protected parts are equality values.
+      jobs.push(
+        rewriteCompound(rt, model, value).then((v) => {
+          out[key] = v;
+        }),
+      );
+      continue;
+    }
+    out[key] = value;
+  }
+  await Promise.all(jobs);
+  if (extra.length > 0) {
+    const existing = out.AND;
+    out.AND = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...extra];
+  }
+  return out;
+}
+
+async function rewriteRelationFilter(rt: Runtime, target: string, isList: boolean, value: unknown): Promise<unknown> {
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  const wrappers = isList ? ['some', 'every', 'none'] : ['is', 'isNot'];
+  if (keys.length > 0 && keys.every((k) => wrappers.includes(k))) {
+    const out: Record<string, unknown> = {};
+    await Promise.all(keys.map(async (k) => (out[k] = await rewriteWhere(rt, target, value[k]))));
+    return out;
+  }
+  // To-one shorthand: the relation filter is the related model's where directly.
+  return rewriteWhere(rt, target, value);
+}
+
+async function rewriteCompound(rt: Runtime, model: ModelInfo, value: Record<string, unknown>): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  const extra: Record<string, unknown>[] = [];
+  await Promise.all(
+    Object.entries(value).map(async ([k, v]) => {
+      const field = model.fields.get(k);
+      if (field) await rewriteFieldFilter(rt, field, v, true, out, extra);
+      else out[k] = v;
+    }),
+  );
+  if (extra.length > 0) refuse(model.fields.get(Object.keys(value)[0]!)!, 'compound unique', 'a compound unique needs single values');
+  return out;
+}
+
+/** How a field is looked up: which column, and the stored tokens equal to a value. */
+interface Lookup {
+  readonly column: string;
+  tokens(value: unknown): Promise<Array<string | Uint8Array>>;
+  readonly caseFolding: boolean;
+}
+
+function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup {
+  switch (field.mode) {
+    case 'deterministic':
+    case 'fpe':
+      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false };
+    case 'blindIndex': {
+      // A filter on the index column names a plaintext value of the indexed field.
+      return {
+        column: field.field,
+        tokens: (v) => indexCandidates(rt.sealer, field, v),
+        caseFolding: typeof field.normalize === 'string' && CASE_FOLDING.has(field.normalize),
+      };
+    }
+    case 'randomized': {
+      const index = field.indexes[0];
+      if (!index) {
+        return refuse(field, operator, 'randomized encryption hides equality; add a blind index (`@fieldseal.blindIndex(of: ...)`) or use mode: deterministic');
+      }
+      if (field.migrating) {
+        return refuse(field, operator, 'the column is migrating: legacy plaintext rows have no blind index yet; finish the backfill first');
+      }
+      return {
+        column: index.field,
+        tokens: (v) => indexCandidates(rt.sealer, index, v),
+        caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
+      };
+    }
+  }
+}
+
+async function tokensOfList(lookup: Lookup, field: ProtectedField, operator: string, list: unknown): Promise<Array<string | Uint8Array>> {
+  if (!Array.isArray(list)) refuse(field, operator, 'expects a list');
+  const all = await Promise.all((list as unknown[]).map((v) => (v === null ? refuse(field, operator, 'null in a list') : lookup.tokens(v))));
+  return all.flat();
+}
+
+/** Condition on `column` matching any of `tokens`. */
+function anyOf(tokens: Array<string | Uint8Array>): unknown {
+  return tokens.length === 1 ? tokens[0] : { in: tokens };
+}
+
+async function rewriteFieldFilter(
+  rt: Runtime,
+  field: ProtectedField,
+  value: unknown,
+  unique: boolean,
+  out: Record<string, unknown>,
+  extra: Record<string, unknown>[],
+): Promise<void> {
+  const source = field.mode === 'blindIndex' ? field.of! : field.field;
+  if (value === null) {
+    out[source] = null;
+    return;
+  }
+  if (isScalarValue(value)) {
+    const lookup = lookupFor(rt, field, 'equals');
+    const tokens = await lookup.tokens(value);
+    if (unique) out[lookup.column] = tokens[0];
+    else extra.push({ [lookup.column]: anyOf(tokens) });
+    return;
+  }
+  const filter = value as Record<string, unknown>;
+  for (const op of Object.keys(filter)) {
+    if (!FIELD_OPERATORS.has(op)) refuse(field, op, 'only equality (equals, in, notIn, not) can be answered on ciphertext');
+  }
+  if (filter.mode !== undefined && filter.mode !== 'default') {
+    const lookup = lookupFor(rt, field, 'mode: insensitive');
+    if (!lookup.caseFolding) refuse(field, 'mode: insensitive', 'the lookup is case-sensitive; use a blind index with normalize: lowercase or email');
+  }
+  const conditions: Record<string, unknown>[] = [];
+  if (filter.equals !== undefined) {
+    if (filter.equals === null) conditions.push({ [source]: null });
+    else {
+      const lookup = lookupFor(rt, field, 'equals');
+      conditions.push({ [lookup.column]: anyOf(await lookup.tokens(filter.equals)) });
+    }
+  }
+  if (filter.in !== undefined) {
+    const lookup = lookupFor(rt, field, 'in');
+    conditions.push({ [lookup.column]: { in: await tokensOfList(lookup, field, 'in', filter.in) } });
+  }
+  if (filter.notIn !== undefined) {
+    const lookup = lookupFor(rt, field, 'notIn');
+    conditions.push({ [lookup.column]: { notIn: await tokensOfList(lookup, field, 'notIn', filter.notIn) } });
+  }
+  if (filter.not !== undefined) {
+    const not = filter.not;
+    if (not === null) conditions.push({ [source]: { not: null } });
+    else if (isScalarValue(not)) {
+      const lookup = lookupFor(rt, field, 'not');
+      conditions.push({ [lookup.column]: { notIn: await lookup.tokens(not) } });
+    } else {
+      const inner: Record<string, unknown> = {};
+      const innerExtra: Record<string, unknown>[] = [];
+      await rewriteFieldFilter(rt, field, not, false, inner, innerExtra);
+      conditions.push({ NOT: [...(Object.keys(inner).length > 0 ? [inner] : []), ...innerExtra] });
+    }
+  }
+  if (unique && conditions.length === 1 && filter.equals !== undefined) {
+    const [column, cond] = Object.entries(conditions[0]!)[0]!;
+    out[column] = isPlainObject(cond) && Array.isArray(cond.in) ? cond.in[0] : cond;
+    return;
+  }
+  extra.push(...conditions);
+}

@@ -1,0 +1,16 @@
+/** All adapter suites for one database kind; each database has its own test file so they run in parallel. */
+import { describe } from 'vitest';
+import { unavailableReason, type DatabaseKind } from '../../support/databases.js';
+import { useHarness } from '../support/harness.js';
+import { crudSuite } from './crud.js';
+
+/** Registers every suite against `kind`, skipping (outside CI only) when its server is down. */
+export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
+  const reason = await unavailableReason(kind);
+  if (reason !== undefined) {
+    describe.skip(`${kind}: ${reason}`, () => {});
+    return;
+  }
+  const h = useHarness(kind, 'adapter');
+  crudSuite(h);
+}

@@ -67,7 +67,10 @@ async function rewriteData(
     }
     let plain: unknown = value;
     let wrap = false;
-    if (isPlainObject(value)) {
+    // `{ set: v }` is Prisma's update operation on the (String) column. A Json-typed field
+    // takes plain objects as values, so only an update's exact `{ set }` is unwrapped there.
+    const isJsonValue = field.type === 'Json' && (kind === 'create' || !(isPlainObject(value) && Object.keys(value).length === 1 && 'set' in value));
+    if (isPlainObject(value) && !isJsonValue) {
       const ops = Object.keys(value);
       if (ops.length !== 1 || ops[0] !== 'set') refuse(field, ops.find((o) => o !== 'set') ?? 'update', 'only { set } can update a protected field');
       plain = value.set;

@@ -3,6 +3,9 @@ import { describe } from 'vitest';
 import { unavailableReason, type DatabaseKind } from '../../support/databases.js';
 import { useHarness } from '../support/harness.js';
 import { crudSuite } from './crud.js';
+import { integritySuite } from './integrity.js';
+import { nestedSuite } from './nested.js';
+import { querySuite } from './queries.js';
 
 /** Registers every suite against `kind`, skipping (outside CI only) when its server is down. */
 export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
@@ -13,4 +16,7 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
   }
   const h = useHarness(kind, 'adapter');
   crudSuite(h);
+  querySuite(h);
+  nestedSuite(h);
+  integritySuite(h);
 }

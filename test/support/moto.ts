@@ -10,7 +10,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { freeLoopbackPort } from './free-port.js';
 
-const PYTHON = process.env.FIELDSEAL_PYTHON ?? 'python3';
+/** The Python that has moto (read at call time so a test can point it elsewhere). */
+const python = (): string => process.env.FIELDSEAL_PYTHON ?? 'python3';
 const START_TIMEOUT_MS = 20_000;
 
 /** A running moto server. */
@@ -29,6 +30,7 @@ export interface MotoServer {
 
 /** Throws an install hint when moto's server cannot be imported. */
 export function assertMotoInstalled(): void {
+  const PYTHON = python();
   const probe = spawnSync(PYTHON, ['-c', 'import moto, moto.server, flask'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     throw new Error(
@@ -43,7 +45,7 @@ export function assertMotoInstalled(): void {
 export async function startMoto(): Promise<MotoServer> {
   assertMotoInstalled();
   const port = await freeLoopbackPort();
-  const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });

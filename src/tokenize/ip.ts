@@ -35,7 +35,7 @@ function parseIpv6(a: string): Uint8Array {
   if (v4 !== null) {
     const b = (v4[1] as string).split('.').map(Number);
     tail.push((((b[0] as number) << 8) | (b[1] as number)), (((b[2] as number) << 8) | (b[3] as number)));
-    text = text.slice(0, text.length - (v4[1] as string).length) + '0';
+    text = text.slice(0, text.length - (v4[1] as string).length) + '0:0';
   }
   const [head, rest] = text.split('::') as [string, string | undefined];
   const headGroups = head === '' ? [] : head.split(':');

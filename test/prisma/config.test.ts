@@ -1,0 +1,97 @@
+/** Configuration validation and codec properties (no database). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/errors.js';
+import { fieldsealExtension, type FieldsConfig } from '../../src/adapters/prisma/index.js';
+import { fromSealable, toSealable } from '../../src/adapters/prisma/codec.js';
+import { resolveFields } from '../../src/adapters/prisma/config.js';
+import { indexDatamodel } from '../../src/adapters/prisma/datamodel.js';
+import { openValue, sealValue } from '../../src/adapters/prisma/field-access.js';
+import { datamodel } from '../../prisma/generated/sqlite/fieldseal.js';
+import { newSealer } from './support/harness.js';
+
+const models = indexDatamodel(datamodel);
+
+describe('configuration', () => {
+  it.each<[FieldsConfig, RegExp]>([
+    [{ Nope: { a: {} } }, /model Nope is not in the Prisma data model/],
+    [{ User: { nope: {} } }, /User\.nope: is not a field/],
+    [{ User: { orders: {} } }, /User\.orders: is a relation/],
+    [{ Order: { total: {} } }, /Order\.total: is a Int column/],
+    [{ User: { email: { row: 'nope' } } }, /User\.email: row column 'nope'/],
+    [{ User: { emailIndex: { mode: 'blindIndex', of: 'email' } } }, /User\.emailIndex: blind index source 'email' must itself be protected/],
+    [{ User: { email: {}, emailIndex: { mode: 'blindIndex', of: 'email', bits: 3 } } }, /bits must be/],
+    [{ User: { card: { mode: 'fpe', preset: 'card', migrating: true } as never } }, /cannot be migrating/],
+    [{ User: { email: { type: 'Text' as never } } }, /unknown type 'Text'/],
+  ])('rejects %j', (fields, message) => {
+    expect(() => resolveFields(fields, models)).toThrow(ConfigurationError);
+    expect(() => resolveFields(fields, models)).toThrow(message);
+  });
+
+  it('checks at extension creation, including FPE support of the sealer', async () => {
+    const sealer = await newSealer();
+    expect(() => fieldsealExtension({ sealer, datamodel, fields: { User: { nope: {} } } })).toThrow(ConfigurationError);
+    if (typeof (sealer as unknown as { fpe?: unknown }).fpe !== 'function') {
+      expect(() => fieldsealExtension({ sealer, datamodel, fields: { User: { card: { mode: 'fpe', preset: 'card' } } } })).toThrow(/FPE/);
+    }
+  });
+});
+
+describe('codec properties', () => {
+  const fieldsOf = resolveFields(
+    {
+      Typed: {
+        intV: { type: 'Int' },
+        bigV: { type: 'BigInt' },
+        floatV: { type: 'Float' },
+        decV: { type: 'Decimal' },
+        boolV: { type: 'Boolean' },
+        dateV: { type: 'DateTime' },
+        jsonV: { type: 'Json' },
+        bytesV: { type: 'Bytes' },
+        detInt: { mode: 'deterministic', type: 'Int' },
+        blob: {},
+      },
+    },
+    models,
+  ).get('Typed')!.fields;
+  const f = (name: string) => fieldsOf.get(name)!;
+
+  it('every type survives seal → open through the field access module', async () => {
+    const sealer = await newSealer();
+    const json = fc.jsonValue().filter((v) => v !== null) as fc.Arbitrary<unknown>;
+    const cases: Array<[string, fc.Arbitrary<unknown>]> = [
+      ['intV', fc.integer()],
+      ['bigV', fc.bigInt()],
+      ['floatV', fc.double({ noNaN: true })],
+      ['boolV', fc.boolean()],
+      ['dateV', fc.date({ noInvalidDate: true })],
+      ['jsonV', json],
+      ['bytesV', fc.uint8Array()],
+      ['detInt', fc.integer()],
+      ['blob', fc.string()],
+    ];
+    for (const [name, arb] of cases) {
+      await fc.assert(
+        fc.asyncProperty(arb, async (value) => {
+          const stored = await sealValue(sealer, f(name), value);
+          const opened = await openValue(sealer, f(name), stored);
+          expect(opened).toEqual(value);
+        }),
+        { numRuns: 40 },
+      );
+    }
+  });
+
+  it('decimals round-trip exactly and canonically', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 12 }), (units, scale) => {
+        const text = scale === 0 ? units.toString() : `${units < 0n ? '-' : ''}${(units < 0n ? -units : units).toString().padStart(scale + 1, '0').replace(new RegExp(`(\\d{${scale}})$`), '.$1')}`;
+        const sealable = toSealable(f('decV'), text);
+        const back = fromSealable(f('decV'), sealable) as { equals(v: string): boolean };
+        expect(back.equals(text)).toBe(true);
+        expect(toSealable(f('decV'), back)).toBe(sealable);
+      }),
+    );
+  });
+});

@@ -1,75 +1,66 @@
 /**
- * AES-CMAC (NIST SP 800-38B, RFC 4493) on a cached {@link AesBlockCipher}.
+ * AES-CMAC (NIST SP 800-38B, RFC 4493).
  *
- * Short messages are chained block by block through the cached ECB object; long ones go
- * through node:crypto's CBC mode in one call (CMAC is CBC-MAC with a masked last block,
- * SP 800-38B §6.2), which lets OpenSSL pipeline the blocks.
+ * CMAC is CBC-MAC with a masked last block (SP 800-38B §6.2), so it is computed with one
+ * call to a node:crypto CBC cipher that is created once per key and never finalised. Such a
+ * cipher keeps chaining from its previous output block C; XORing C into the first block of
+ * the next message cancels it (E(C ⊕ (M1 ⊕ C)) = E(M1)), so every message starts from the
+ * zero IV as CMAC requires, without a new cipher (and key schedule) per message.
  *
  * @module
  */
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
 import { AesBlockCipher, BLOCK, dbl } from './aes-block.js';
-import { xorInto } from './bytes.js';
 
-const ZERO_BLOCK = new Uint8Array(BLOCK);
-const ZERO_IV = Buffer.alloc(BLOCK);
 const CBC_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-cbc', 24: 'aes-192-cbc', 32: 'aes-256-cbc' };
-/** Above this many blocks one CBC call beats chained ECB calls (measured on Node 20). */
-const CBC_THRESHOLD_BLOCKS = 4;
 
 /** AES-CMAC under one key, with the subkeys K1, K2 precomputed. */
 export class Cmac {
-  readonly block: AesBlockCipher;
-  readonly #key: Uint8Array;
   readonly #k1: Buffer;
   readonly #k2: Buffer;
+  readonly #cbc: Cipher;
+  /** The CBC cipher's current chaining value (its last output block). */
+  #chain: Buffer = Buffer.alloc(BLOCK);
 
   constructor(key: Uint8Array) {
-    this.#key = Uint8Array.from(key);
-    this.block = new AesBlockCipher(key);
+    const name = CBC_BY_KEY_LENGTH[key.length];
+    // AesBlockCipher validates the key length with a typed error.
+    const block = new AesBlockCipher(key);
     // SP 800-38B §6.1: L = CIPH_K(0^128), K1 = dbl(L), K2 = dbl(K1).
-    this.#k1 = dbl(this.block.encrypt(ZERO_BLOCK));
+    this.#k1 = dbl(block.encrypt(new Uint8Array(BLOCK)));
     this.#k2 = dbl(this.#k1);
+    this.#cbc = createCipheriv(name as string, key, Buffer.alloc(BLOCK));
+    this.#cbc.setAutoPadding(false);
   }
 
-  /** CMAC of `message` (any length, including empty): 16 bytes. */
+  /** CMAC of `message` (any length, including empty): 16 bytes. Read-only: it is also the chaining state. */
   mac(message: Uint8Array): Buffer {
-    if (message.length <= BLOCK) {
-      const block = Buffer.alloc(BLOCK);
-      block.set(message);
-      return this.macLastBlock(block, message.length);
-    }
-    const n = Math.ceil(message.length / BLOCK);
-    const lastStart = (n - 1) * BLOCK;
-    const tail = message.subarray(lastStart);
-    const last = Buffer.alloc(BLOCK);
-    last.set(tail);
-    let state: Buffer;
-    if (n - 1 > CBC_THRESHOLD_BLOCKS) {
-      const cbc = createCipheriv(CBC_BY_KEY_LENGTH[this.#key.length] as string, this.#key, ZERO_IV);
-      cbc.setAutoPadding(false);
-      const out = cbc.update(message.subarray(0, lastStart));
-      state = out.subarray(out.length - BLOCK);
-    } else {
-      state = this.block.encrypt(message.subarray(0, BLOCK));
-      for (let off = BLOCK; off < lastStart; off += BLOCK) state = this.block.encrypt(xorInto(state, message, off));
-    }
-    xorInto(last, state);
-    return this.macLastBlock(last, tail.length);
+    const blocks = message.length === 0 ? 1 : Math.ceil(message.length / BLOCK);
+    const buf = Buffer.alloc(blocks * BLOCK);
+    buf.set(message);
+    return this.macPadded(buf, message.length);
   }
 
   /**
-   * CMAC of a message that is one block or shorter, given as a writable 16-byte buffer
-   * `block` holding its `length` bytes (for longer messages: the last block already XORed
-   * with the chaining state). Consumes `block`. The single-block case is the hot one in S2V.
+   * CMAC of the first `length` bytes of `buf`, where `buf` is writable, zero beyond
+   * `length`, and exactly max(1, ⌈length/16⌉) blocks long. Consumes `buf`. Lets callers
+   * that build the message anyway (S2V) skip a copy.
    */
-  macLastBlock(block: Buffer, length: number): Buffer {
-    const sub = length === BLOCK ? this.#k1 : this.#k2;
-    if (length !== BLOCK) {
-      block[length] = (block[length] as number) ^ 0x80;
+  macPadded(buf: Buffer, length: number): Buffer {
+    const lastStart = buf.length - BLOCK;
+    const complete = length !== 0 && length % BLOCK === 0;
+    if (!complete) buf[length] = (buf[length] as number) ^ 0x80;
+    const sub = complete ? this.#k1 : this.#k2;
+    const chain = this.#chain;
+    for (let i = 0; i < BLOCK; i++) {
+      buf[lastStart + i] = (buf[lastStart + i] as number) ^ (sub[i] as number);
+      buf[i] = (buf[i] as number) ^ (chain[i] as number);
     }
-    for (let i = 0; i < BLOCK; i++) block[i] = (block[i] as number) ^ (sub[i] as number);
-    return this.block.encrypt(block);
+    const out = this.#cbc.update(buf);
+    // The tag doubles as the next chaining value; `out` is ours alone, so a view suffices.
+    const tag = out.subarray(out.length - BLOCK);
+    this.#chain = tag;
+    return tag;
   }
 
   toJSON(): string {

@@ -7,7 +7,7 @@
  *             bytes 1..4  data key id (u32, big-endian)
  *             randomized, long  (alg 1, XAES-256-GCM):   nonce (16) ‖ ciphertext ‖ tag (16)
  *             deterministic     (alg 2, AES-SIV):        SIV (16) ‖ ciphertext
- *             randomized, short (alg 3, AES-SIV + nonce): nonce (16) ‖ SIV (16) ‖ ciphertext
+ *             randomized, short (alg 3, AES-SIV):       SIV (16) ‖ ciphertext of (random 16 ‖ plaintext)
  *
  * The 5 header bytes are authenticated as associated data together with the field context.
  *
@@ -30,8 +30,8 @@ export const Algorithm = {
   xaes256gcm: 1,
   /** Deterministic: AES-SIV (RFC 5297) with a 512-bit per-field subkey. */
   aesSiv: 2,
-  /** Randomized, short values: nonce-based AES-SIV (RFC 5297 §3) with a 128-bit random nonce. */
-  aesSivNonce: 3,
+  /** Randomized, short values: AES-SIV (RFC 5297) of a 128-bit random prefix ‖ plaintext. */
+  aesSivRandom: 3,
 } as const;
 /** One of {@link Algorithm}'s codes. */
 export type AlgorithmCode = (typeof Algorithm)[keyof typeof Algorithm];
@@ -55,7 +55,7 @@ export interface Envelope {
 const MIN_BYTES: Record<number, number> = {
   [Algorithm.xaes256gcm]: HEADER_BYTES + NONCE_BYTES + TAG_BYTES,
   [Algorithm.aesSiv]: HEADER_BYTES + TAG_BYTES,
-  [Algorithm.aesSivNonce]: HEADER_BYTES + NONCE_BYTES + TAG_BYTES,
+  [Algorithm.aesSivRandom]: HEADER_BYTES + TAG_BYTES + NONCE_BYTES,
 };
 
 /** Formats a data key id (u32) as the 8-hex-digit string used in key records. */

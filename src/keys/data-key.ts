@@ -57,15 +57,43 @@ export class DataKey {
     return value;
   }
 
+  /**
+   * Memoises `build()` per (kind, model, field) in nested maps: on the hot path this is
+   * three lookups of strings the caller already holds, with no key string built per call.
+   */
+  fieldObject<T>(kind: string, model: string, field: string, build: () => T): T {
+    let byModel = this.#fields.get(kind);
+    if (byModel === undefined) this.#fields.set(kind, (byModel = new Map()));
+    let byField = byModel.get(model);
+    if (byField === undefined) byModel.set(model, (byField = new Map()));
+    let value = byField.get(field) as T | undefined;
+    if (value === undefined) {
+      if (this.#fieldCount >= this.#maxDerived) {
+        this.#fields.clear();
+        this.#fieldCount = 0;
+        return this.fieldObject(kind, model, field, build);
+      }
+      value = build();
+      byField.set(field, value);
+      this.#fieldCount++;
+    }
+    return value;
+  }
+
+  readonly #fields = new Map<string, Map<string, Map<string, unknown>>>();
+  #fieldCount = 0;
+
   /** How many derived objects are memoised. */
   get derivedCount(): number {
-    return this.#derived.size;
+    return this.#derived.size + this.#fieldCount;
   }
 
   /** Overwrites the key bytes and forgets derived objects (called on eviction and destruction). */
   dispose(): void {
     this.#bytes.fill(0);
     this.#derived.clear();
+    this.#fields.clear();
+    this.#fieldCount = 0;
   }
 
   toJSON(): { id: string; scope: string } {

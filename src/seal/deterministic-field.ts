@@ -54,7 +54,14 @@ export class DeterministicField {
   }
 }
 
-/** The memoised deterministic cipher of (key, domain). */
-export function deterministicField(key: DataKey, domain: readonly string[]): DeterministicField {
-  return key.derived(`siv\0${domain.join('\0')}`, () => new DeterministicField(key, domain));
+/** Where deterministic tokens of a context live: its own field, or a shared token domain. */
+export function tokenDomain(ctx: { readonly model: string; readonly field: string; readonly domain?: string }): string[] {
+  return ctx.domain !== undefined ? ['domain', ctx.domain] : ['field', ctx.model, ctx.field];
+}
+
+/** The memoised deterministic cipher of (key, token domain of `ctx`). */
+export function deterministicField(key: DataKey, ctx: { readonly model: string; readonly field: string; readonly domain?: string }): DeterministicField {
+  return ctx.domain !== undefined
+    ? key.fieldObject('siv-domain', '', ctx.domain, () => new DeterministicField(key, tokenDomain(ctx)))
+    : key.fieldObject('siv-field', ctx.model, ctx.field, () => new DeterministicField(key, tokenDomain(ctx)));
 }

@@ -2,11 +2,13 @@
  * Randomized sealing of one field under one data key (docs/format.md §Randomized). Two
  * standard AEADs, chosen by plaintext length (which the ciphertext reveals anyway):
  *
- * - short values (≤ {@link SHORT_VALUE_MAX_BYTES}): nonce-based AES-SIV (RFC 5297 §3) with a
- *   128-bit random nonce as the last associated-data component. Every AES call runs on
- *   cached block-cipher objects, so a short field seals in a fraction of one
- *   `createCipheriv` + GCM. SIV is misuse-resistant: even a repeated nonce reveals only
- *   that the same value was sealed twice, and the bound is the 128-bit SIV's birthday bound.
+ * - short values (≤ {@link SHORT_VALUE_MAX_BYTES}): AES-SIV (RFC 5297) of N ‖ P, where N is
+ *   128 random bits. SIV is a deterministic AEAD; a fresh random prefix makes every
+ *   plaintext distinct, hence the ciphertexts unlinkable (RFC 5297 §1.3.2 leaves the choice
+ *   of where randomness goes to the user). N is stored encrypted. Every AES call runs on
+ *   cipher objects cached per key (two native calls for a short value), so a short field
+ *   seals in a fraction of one `createCipheriv` + GCM. SIV is misuse-resistant: a repeated
+ *   N reveals only that the same value was sealed twice; docs/format.md gives the bounds.
  * - longer values: XAES-256-GCM (C2SP) with nonce R ‖ C ‖ 0^8, where R (96 random bits)
  *   selects the derived GCM key and C is a 32-bit counter from a random start. R is redrawn
  *   every {@link VALUES_PER_DERIVED_KEY} values, so the derivation is amortised and the hot
@@ -65,11 +67,13 @@ export class RandomizedField {
   seal(valueType: number, plaintext: Uint8Array, row: Buffer): Buffer {
     const out = Buffer.allocUnsafe(HEADER_BYTES + NONCE_BYTES + TAG_BYTES + plaintext.length);
     if (plaintext.length <= SHORT_VALUE_MAX_BYTES) {
-      writeHeader(out, Algorithm.aesSivNonce, valueType, this.#keyId);
-      pool.fill(out, HEADER_BYTES, NONCE_BYTES);
-      const nonce = out.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES);
+      writeHeader(out, Algorithm.aesSivRandom, valueType, this.#keyId);
+      const input = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length);
+      pool.fill(input, 0, NONCE_BYTES);
+      input.set(plaintext, NONCE_BYTES);
       const siv = this.#sivCipher();
-      siv.encrypt(plaintext, siv.associatedData([nonce], this.#sivAd(siv, out, valueType, row))).copy(out, HEADER_BYTES + NONCE_BYTES);
+      siv.encryptInto(input, this.#sivAd(siv, out, valueType, row), out, HEADER_BYTES);
+      input.fill(0);
       return out;
     }
     writeHeader(out, Algorithm.xaes256gcm, valueType, this.#keyId);
@@ -91,11 +95,11 @@ export class RandomizedField {
 
   /** Opens the body of an envelope whose header was already parsed (algorithm 1 or 3). */
   open(algorithm: number, header: Buffer, valueType: number, body: Buffer, row: Buffer): Buffer {
-    const nonce = body.subarray(0, NONCE_BYTES);
-    if (algorithm === Algorithm.aesSivNonce) {
+    if (algorithm === Algorithm.aesSivRandom) {
       const siv = this.#sivCipher();
-      return siv.decrypt(body.subarray(NONCE_BYTES), siv.associatedData([nonce], this.#sivAd(siv, header, valueType, row)));
+      return siv.decrypt(body, this.#sivAd(siv, header, valueType, row)).subarray(NONCE_BYTES);
     }
+    const nonce = body.subarray(0, NONCE_BYTES);
     const iv = Buffer.alloc(12);
     body.copy(iv, 0, 12, NONCE_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.#keyFor(nonce.subarray(0, 12)), iv);
@@ -173,5 +177,5 @@ export class RandomizedField {
 
 /** The memoised randomized cipher of (key, model, field). */
 export function randomizedField(key: DataKey, model: string, field: string): RandomizedField {
-  return key.derived(`aead\0${model}\0${field}`, () => new RandomizedField(key, model, field));
+  return key.fieldObject('aead', model, field, () => new RandomizedField(key, model, field));
 }

@@ -26,7 +26,7 @@ import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { BLIND_INDEX_DEFAULT_BITS, blindIndexValue, checkBlindIndexBits } from '../tokenize/blind-index.js';
 import { normalize, type Normalizer } from '../tokenize/normalize.js';
-import { deterministicField } from './deterministic-field.js';
+import { deterministicField, tokenDomain } from './deterministic-field.js';
 import { randomizedField } from './randomized-field.js';
 
 declare const sealedType: unique symbol;
@@ -150,7 +150,7 @@ export class Sealer {
       if (envelope.algorithm !== Algorithm.aesSiv) {
         plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
       } else {
-        plaintext = deterministicField(key, tokenDomain(ctx)).open(envelope.header, envelope.valueType, envelope.body);
+        plaintext = deterministicField(key, ctx).open(envelope.header, envelope.valueType, envelope.body);
       }
       const value = decodeValue(envelope.valueType, plaintext) as T;
       this.#decryptions++;
@@ -173,7 +173,7 @@ export class Sealer {
     const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
     key.encryptions++;
     this.#encryptions++;
-    return toText(deterministicField(key, tokenDomain(ctx)).seal(type, bytes)) as Sealed<Widen<T>>;
+    return toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
   }
 
   /** Opens a deterministic value; the same as {@link decrypt} with the token context. */
@@ -189,8 +189,7 @@ export class Sealer {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
     const keys = await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope);
-    const domain = tokenDomain(ctx);
-    return keys.map((key) => toText(deterministicField(key, domain).seal(type, bytes)));
+    return keys.map((key) => toText(deterministicField(key, ctx).seal(type, bytes)));
   }
 
   /**
@@ -198,17 +197,17 @@ export class Sealer {
    * normalizer, truncated to `bits`. Store it in its own column beside a randomized field.
    */
   async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
-    const { input, bits, domain } = prepareBlindIndex(value, options);
+    const { input, bits } = prepareBlindIndex(value, options);
     const scope = options.scope ?? this.defaultScope;
     const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
-    return blindIndexValue(blindIndexKey(key, domain), input, bits);
+    return blindIndexValue(blindIndexKey(key, options), input, bits);
   }
 
   /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
-    const { input, bits, domain } = prepareBlindIndex(value, options);
+    const { input, bits } = prepareBlindIndex(value, options);
     const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
-    return keys.map((key) => blindIndexValue(blindIndexKey(key, domain), input, bits));
+    return keys.map((key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /** Whether `text` is a well-formed fieldseal value (prefix, canonical encoding, known algorithm). Does not authenticate it. */
@@ -269,15 +268,13 @@ export class Sealer {
 /** Values a blind index accepts. Strings are normalized; other types are indexed by a canonical string form. */
 export type BlindIndexable = string | number | bigint | boolean | Date | Uint8Array;
 
-function tokenDomain(ctx: TokenContext): string[] {
-  return ctx.domain !== undefined ? ['domain', ctx.domain] : ['field', ctx.model, ctx.field];
+function blindIndexKey(key: DataKey, ctx: TokenContext): Buffer {
+  return ctx.domain !== undefined
+    ? key.fieldObject('bidx-domain', '', ctx.domain, () => key.subkey('bidx', tokenDomain(ctx)))
+    : key.fieldObject('bidx-field', ctx.model, ctx.field, () => key.subkey('bidx', tokenDomain(ctx)));
 }
 
-function blindIndexKey(key: DataKey, domain: string[]): Buffer {
-  return key.derived(`bidx\0${domain.join('\0')}`, () => key.subkey('bidx', domain));
-}
-
-function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): { input: string | Uint8Array; bits: number; domain: string[] } {
+function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): { input: string | Uint8Array; bits: number } {
   checkContext(options);
   const bits = options.bits ?? BLIND_INDEX_DEFAULT_BITS;
   if (bits !== BLIND_INDEX_DEFAULT_BITS) checkBlindIndexBits(bits);
@@ -291,7 +288,7 @@ function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): {
     input = value.toISOString();
   } else if (value instanceof Uint8Array) input = value;
   else throw new InvalidInputError(`a value of type ${value === null ? 'null' : typeof value} cannot be blind-indexed`);
-  return { input, bits, domain: tokenDomain(options) };
+  return { input, bits };
 }
 
 /** @internal for tests: the key id text of a sealed value. */

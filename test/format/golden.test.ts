@@ -8,19 +8,19 @@ import { createSealer, localKeyProvider, memoryKeyStore, type DataKeyRecord } fr
 import { TEST_KEK } from '../support/sealer.js';
 
 /** Data key 0x42 * 32, id 0badc0de, wrapped under TEST_KEK. */
-const RECORD: DataKeyRecord = {"id":"0badc0de","scope":"default","state":"active","primary":true,"kekRef":"local:main","wrapped":"rSAG4g3I8fQA69SYM0f86kmMwGBqzE/+Qpztp4JZyRuDr854OPyb+bbh2DQU+fkzbPmZIR6Uye7fD5+9","createdAt":"2026-11-23T00:00:00.000Z","updatedAt":"2026-11-23T00:00:00.000Z"};
+const RECORD: DataKeyRecord = {"id":"0badc0de","scope":"default","state":"active","primary":true,"kekRef":"local:main","wrapped":"+l9k/K3boV4gi6ZjcQGhEUufhMNk2NjhZx6jNPKZsSQkG6DGKjxMsWaxa49VEVYdE12/D0j9e7pNhofR","createdAt":"2026-11-23T00:00:00.000Z","updatedAt":"2026-11-23T00:00:00.000Z"};
 
 const GOLDEN = {
-  "string": "fs1:MAutwN4UyYVWgcPithfZF3irk0Q6SfL3TB5yrun-ZneN6Y45KCFFLdNN198OB6rwnxFatWtv",
-  "stringRow": "fs1:MAutwN5ZsJVzRbUghUk47vHgssrgXf9FmMOb1_YYXq-X3BDlHVqKW_5AmelxLO8ppoz7HWEr",
-  "long": "fs1:EAutwN6Q5i-4Lfhr1LDVEiDl-4Swtknh8UcT9MKGPKddQebS0fyRrfK0sl2SdvzLIsOB3LrP_oxeIk8vESbLZm5y3KqlzDdTVO2pEtl60Z6SBuEGNuNcSVNDUkXIdwWhKYaBATvTTGDrfoaE8I-EAZdHtBjNuJkKxBETsB7TmVj0FaCjDaY7vZ8cnTrj0RZDuZygC8196Hd5ftv9IGzDSbymOhGdiPurZTBFlS_XdU6iClJXISOyBryGyRRNbYCJ3VD0CDW60h1Q9zFtufDqvGBDg9E54nzHZhtZNqASnqlCB08OuXEJZVe7-BOLFFRGtP7DjB9s_oIDMDAFaIVPZjXafZC_t4YKhBBc9VgvdcLEpAQJavUMk4SBhZtxAL1eNaPNvt2zPF4AfKQh4bMcp6ujmhjYaGnSkBV9RsW9Flq-NZwqEzI8_p6pFEgli-rusA",
-  "number": "fs1:MQutwN49o85l_OejmIc7HTZAqEVNy-H9m8Zsjxc39iBkWhTZDBwGoOMJf77C",
-  "bigint": "fs1:MgutwN4u68uQnxp46hwMlabBvTAuqdsycbPb9QK_tjs2jI6xxl8_qE99WP1dgy-epib261n3AADTMQ",
-  "boolean": "fs1:MwutwN4YMCzAcXhzkaGM3PjfLKkTsvd2qbP_XZHMrRoa5rO9C2Y",
-  "date": "fs1:NAutwN6kNZQ2ICInEMOgWdFajwu9YDksiqBSQK3N1eqjMWSPRfq352_M2que",
-  "bytes": "fs1:NQutwN4Yserq5hb79KBIszmcvgdjfSErnJJKfpq9E-n9UdsfvfBt_A",
-  "buffer": "fs1:NgutwN5XSS7f1Nrya4d-XBxdthHjqDeS8Cl97Js7AYI9rt_k6t73iA",
-  "json": "fs1:NwutwN4E7jo4knV3LBvbB9PeqzuCYZ8Txu3EiMghFmR_7ZZ8NAVmYWODj1lNrjmdtQGM3j7EfXCN",
+  "string": "fs1:MAutwN6eBVt4JCq3qZszzDdFkGZsFerI2k3haMZAWL1xIv1eroHFnIjDIrrMhFpYisE2wFmR",
+  "stringRow": "fs1:MAutwN4gfAzrCXXWk4SHqdhsrpK6U4p9tFLoY0_kten3YvyJrQT085GfG8PnJnYedWSIBadH",
+  "long": "fs1:EAutwN7Ti20Qeu6qlDrNOOVQeOL4-RJwM6neSEKfSKPp03RbCz9bjaWuRdZnZjaq7gZtoJeBUSmp-LWfFipzcZSQetMWjGDuyANK5Bm2DBjvv9MyHaqiB8ApY3mzot8vXd1Y-F6HSSvTbjg7x0tL6BEtnHMJU6HFIKHyOLfWD0hHPwEqXsb4FniRyeiICMG1Mu5pGbSd3CJ2_sCNYLWmDoiMoziLYL5Eya5pO2N4iqRPvcX7mKBNqRXExDtmfL-y3SkcAEZQrkY7ZLWgB-LM2cjlCdpx403H3BaroKuAm3MiFn2Cs05Q9iPXF7L0Yqjo9dYCsxZaIdgcbYin29lJd-M_EcQQaxhCGhtAD3hyeE7EMljUtPKdpO-mf8CBZYBDW2oF7lOTrV6fmUtws4Lwk5IpITdm8PoMLUEP2Cw121lHETSo1k-jmUv089NRhcGpYg",
+  "number": "fs1:MQutwN7obv3qF2AQY3h2p1gCpbd01Rrl9B6WG4Co7S_Xv69Vubg-Ll-BrI8t",
+  "bigint": "fs1:MgutwN5QD3XoXyUIWmc2J2sw7nsIckhFdlXwAW_IzlNveK8ELqwJ1A9ZapZD3bvN0F356iS84Bt20g",
+  "boolean": "fs1:MwutwN5jYJdwywKVarT01-IS0MRoMJOKhp_RlYoNqas28YHw6zI",
+  "date": "fs1:NAutwN5SziCI0WlQnY_a_Jja_0bT6W2V8tjPx5kJ1g1fCA9kb6pqELRnCacP",
+  "bytes": "fs1:NQutwN48yfBfgp5OaIYbK2QzvwZUr3ocnDMvghPWa4na1euAKF7FHA",
+  "buffer": "fs1:NgutwN77ZCNutAtstBXkela05WedDDCkadY194u1F1Ojm4HNRQs26A",
+  "json": "fs1:NwutwN6A571Cdc9XJbzbfC-97-g5B_ckv5zG6SrvjEfIyzFbKHDVJiOWAUp-wkvw-_q3U236lVdI",
   "det": "fs1:IAutwN5ff5BRkJocEPC1d_4GNbAfhuaLyF7Wt4gNcWA",
   "detDomain": "fs1:IAutwN5EL6XOQMKkkYgAIW2cmxZwyYR244gHsEizBZ6NXnqu-Q",
   "bidx": "6kr1tCwlITsikfmYkWqrQ-iY1JiS7u_cdq9wWfA6avE",

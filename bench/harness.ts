@@ -1,0 +1,76 @@
+/**
+ * A small side-by-side benchmark harness: every case runs in the same process, in
+ * interleaved rounds (so machine noise hits all of them alike), and reports the median
+ * ops/s of the rounds. Results are ratios against a named baseline, never assertions.
+ */
+
+/** One measured operation: sync or async. */
+export interface BenchCase {
+  readonly group: string;
+  readonly name: string;
+  readonly fn: () => unknown;
+  /** Marks the case every other case in its group is compared against. */
+  readonly baseline?: boolean;
+}
+
+/** A measured case. */
+export interface BenchRow {
+  readonly group: string;
+  readonly name: string;
+  readonly opsPerSec: number;
+  readonly ratio: number;
+  readonly baseline: boolean;
+}
+
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const ROUNDS = QUICK ? 3 : 7;
+const ROUND_MS = QUICK ? 60 : 150;
+
+async function runFor(fn: () => unknown, ms: number): Promise<number> {
+  // Calibrate a batch size so the clock is read rarely.
+  let batch = 1;
+  let ops = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < batch; i++) {
+      const r = fn();
+      if (r instanceof Promise) await r;
+    }
+    ops += batch;
+    now = performance.now();
+    if (batch < 1024 && now - start < ms / 10) batch *= 2;
+  }
+  return (ops / (now - start)) * 1000;
+}
+
+/** Runs the cases in interleaved rounds and returns median ops/s with ratios to each group's baseline. */
+export async function runCases(cases: readonly BenchCase[]): Promise<BenchRow[]> {
+  const samples = cases.map(() => [] as number[]);
+  for (const c of cases) await runFor(c.fn, ROUND_MS / 2); // warm-up: JIT, caches, keys
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < cases.length; i++) samples[i]!.push(await runFor(cases[i]!.fn, ROUND_MS));
+  }
+  const medians = samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
+  return cases.map((c, i) => {
+    const base = cases.findIndex((b) => b.group === c.group && b.baseline === true);
+    return {
+      group: c.group,
+      name: c.name,
+      opsPerSec: medians[i]!,
+      ratio: base === -1 ? Number.NaN : medians[i]! / medians[base]!,
+      baseline: c.baseline === true,
+    };
+  });
+}
+
+/** Prints rows as a Markdown table (pasteable into bench/RESULTS.md). */
+export function printRows(title: string, rows: readonly BenchRow[]): void {
+  console.log(`\n### ${title}\n`);
+  console.log('| group | case | ops/s | ratio to baseline |');
+  console.log('|---|---|---:|---:|');
+  for (const r of rows) {
+    const ratio = Number.isNaN(r.ratio) ? '' : r.baseline ? '1.00 (baseline)' : `${r.ratio.toFixed(2)}x`;
+    console.log(`| ${r.group} | ${r.name} | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${ratio} |`);
+  }
+}

@@ -76,7 +76,8 @@ describe('codec properties', () => {
         fc.asyncProperty(arb, async (value) => {
           const stored = await sealValue(sealer, f(name), value);
           const opened = await openValue(sealer, f(name), stored);
-          expect(opened).toEqual(value);
+          // JSON has no -0: a Json field holds what JSON can carry.
+          expect(opened).toEqual(name === 'jsonV' ? JSON.parse(JSON.stringify(value)) : value);
         }),
         { numRuns: 40 },
       );

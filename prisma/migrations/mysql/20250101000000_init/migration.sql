@@ -6,11 +6,13 @@ CREATE TABLE `User` (
     `emailIndex` VARCHAR(191) NULL,
     `ssn` VARCHAR(191) NULL,
     `card` TEXT NULL,
-    `name` VARCHAR(191) NULL,
+    `name` TEXT NULL,
+    `nameIndex` VARCHAR(191) NULL,
     `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 
     UNIQUE INDEX `User_emailIndex_key`(`emailIndex`),
     UNIQUE INDEX `User_ssn_key`(`ssn`),
+    INDEX `User_nameIndex_idx`(`nameIndex`),
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 

@@ -7,6 +7,7 @@ CREATE TABLE "User" (
     "ssn" TEXT,
     "card" TEXT,
     "name" TEXT,
+    "nameIndex" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "User_pkey" PRIMARY KEY ("id")
@@ -86,6 +87,9 @@ CREATE TABLE "_ItemToTag" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "User_emailIndex_key" ON "User"("emailIndex");
+
+-- CreateIndex
+CREATE INDEX "User_nameIndex_idx" ON "User"("nameIndex");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "User_ssn_key" ON "User"("ssn");

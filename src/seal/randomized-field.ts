@@ -28,7 +28,7 @@ import { encodeParts } from '../format/context.js';
 import type { DataKey } from '../keys/data-key.js';
 
 /** Plaintexts up to this many bytes use nonce-based AES-SIV; longer ones XAES-256-GCM (measured crossover, bench/). */
-export const SHORT_VALUE_MAX_BYTES = 256;
+export const SHORT_VALUE_MAX_BYTES = 128;
 /** XAES-256-GCM values sealed under one derived key before a fresh 96-bit R is drawn. */
 export const VALUES_PER_DERIVED_KEY = 1 << 20;
 /** How many XAES derived keys of other writers' R values are remembered for decryption. */

@@ -13,6 +13,7 @@ import { bucketNumber, type BucketOptions } from './bucket.js';
 import { keyedIp, truncateIp } from './ip.js';
 import { base32, checkPseudonymKey, keyedDigest, pick } from './keyed.js';
 import { FIRST_NAMES, LAST_NAMES } from './name-lists.js';
+import { normalize } from './normalize.js';
 import { assertText } from './text.js';
 
 /** Common option: the pseudonym domain. Different domains never share pseudonyms. */
@@ -73,7 +74,8 @@ export type DatePseudonymOptions =
 /** NFKC, trimmed, lower case: the blind-index `email` normalization, so pseudonyms agree with lookups. */
 function normalizeEmail(email: string): { local: string; domain: string } {
   assertText(email, 'email');
-  const e = email.normalize('NFKC').trim().toLowerCase();
+  // The blind index's own normalizer, so a pseudonym and an index always agree on "same address".
+  const e = normalize(email, 'email');
   const at = e.lastIndexOf('@');
   if (at <= 0 || at === e.length - 1 || /[\s\u0000-\u001f\u007f]/u.test(e)) throw new InvalidInputError('not an e-mail address');
   return { local: e.slice(0, at), domain: e.slice(at + 1) };

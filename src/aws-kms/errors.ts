@@ -75,7 +75,8 @@ export function isRetryableAwsError(error: unknown): boolean {
 /**
  * Converts anything a KMS call threw into a {@link ProviderError}. `operation` is the KMS
  * action, `what` names the data key (never its bytes), `aborted` says whether the call's
- * signal fired (caller abort or deadline), which wins over whatever the SDK reported.
+ * signal fired (caller abort or deadline), which wins over whatever the SDK reported;
+ * `secrets` (the call's key and wrapped bytes) are scrubbed from any text copied from it.
  */
 export function toAwsProviderError(
   operation: string,
@@ -83,6 +84,7 @@ export function toAwsProviderError(
   error: unknown,
   aborted?: 'caller' | 'deadline',
   timeoutMs?: number,
+  secrets: readonly Uint8Array[] = [],
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   if (aborted !== undefined) {
@@ -95,7 +97,7 @@ export function toAwsProviderError(
   const code = typeof e.code === 'string' ? e.code : undefined;
   const requestId = typeof e.$metadata?.requestId === 'string' ? e.$metadata.requestId : undefined;
   const retryable = isRetryableAwsError(error);
-  const detail = [name, code, rawMessage && redactMessage(rawMessage)].filter(Boolean).join(': ');
+  const detail = [name, code, rawMessage && redactMessage(rawMessage, secrets)].filter(Boolean).join(': ');
   const cause = new Error(`${detail}${requestId ? ` (request id ${requestId})` : ''}`);
   cause.name = name;
   return new ProviderError(AWS_PROVIDER, `${operation} for ${what} failed (${detail})`, {

@@ -101,13 +101,19 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
   };
 
   /** Runs one KMS command with the combined signal, mapping every failure. */
-  const call = async <T>(operation: string, what: string, signal: AbortSignal | undefined, run: (s: AbortSignal) => Promise<T>): Promise<T> => {
+  const call = async <T>(
+    operation: string,
+    what: string,
+    signal: AbortSignal | undefined,
+    secrets: readonly Uint8Array[],
+    run: (s: AbortSignal) => Promise<T>,
+  ): Promise<T> => {
     const deadline = callSignal(signal, timeoutMs);
     if (deadline.signal.aborted) throw toAwsProviderError(operation, what, undefined, deadline.reason(), timeoutMs);
     try {
       return await run(deadline.signal);
     } catch (error) {
-      throw toAwsProviderError(operation, what, error, deadline.reason(), timeoutMs);
+      throw toAwsProviderError(operation, what, error, deadline.reason(), timeoutMs, secrets);
     }
   };
 
@@ -135,7 +141,7 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
       const target = callOptions?.kekRef ?? primary;
       const what = describe(context);
       requireKnown(target, what);
-      const out = await call('Encrypt', what, callOptions?.signal, (abortSignal) =>
+      const out = await call('Encrypt', what, callOptions?.signal, [plaintext], (abortSignal) =>
         client.send(
           new EncryptCommand({ KeyId: target, Plaintext: plaintext, EncryptionContext: awsEncryptionContext(context), GrantTokens: grantTokens }),
           { abortSignal },
@@ -146,7 +152,7 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
     async unwrap(wrapped, context, callOptions) {
       const what = describe(context);
       requireKnown(wrapped.kekRef, what);
-      const out = await call('Decrypt', what, callOptions?.signal, (abortSignal) =>
+      const out = await call('Decrypt', what, callOptions?.signal, [wrapped.ciphertext], (abortSignal) =>
         client.send(
           new DecryptCommand({
             KeyId: wrapped.kekRef,
@@ -162,7 +168,7 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
     },
     async generateDataKey(context, callOptions) {
       const what = describe(context);
-      const out = await call('GenerateDataKey', what, callOptions?.signal, (abortSignal) =>
+      const out = await call('GenerateDataKey', what, callOptions?.signal, [], (abortSignal) =>
         client.send(
           new GenerateDataKeyCommand({
             KeyId: primary,
@@ -183,7 +189,7 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
       requireKnown(wrapped.kekRef, what);
       requireKnown(toKekRef, what);
       const encryptionContext = awsEncryptionContext(context);
-      const out = await call('ReEncrypt', what, callOptions?.signal, (abortSignal) =>
+      const out = await call('ReEncrypt', what, callOptions?.signal, [wrapped.ciphertext], (abortSignal) =>
         client.send(
           new ReEncryptCommand({
             CiphertextBlob: wrapped.ciphertext,

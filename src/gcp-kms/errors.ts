@@ -54,7 +54,8 @@ export function isRetryableGcpError(error: unknown): boolean {
 
 /**
  * Converts anything a Cloud KMS call threw into a {@link ProviderError}. `aborted` says
- * whether the call's signal fired (caller abort or deadline), which wins.
+ * whether the call's signal fired (caller abort or deadline), which wins; `secrets` (the
+ * call's key and wrapped bytes) are scrubbed from any text copied from the error.
  */
 export function toGcpProviderError(
   operation: string,
@@ -62,6 +63,7 @@ export function toGcpProviderError(
   error: unknown,
   aborted?: 'caller' | 'deadline',
   timeoutMs?: number,
+  secrets: readonly Uint8Array[] = [],
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   if (aborted !== undefined) {
@@ -72,7 +74,7 @@ export function toGcpProviderError(
   const e = (typeof error === 'object' && error !== null ? error : {}) as { details?: unknown; message?: unknown; name?: unknown };
   const text = typeof e.details === 'string' && e.details !== '' ? e.details : typeof e.message === 'string' ? e.message : '';
   const label = status ?? (typeof e.name === 'string' ? e.name : 'Error');
-  const detail = text === '' ? label : `${label}: ${redactMessage(text)}`;
+  const detail = text === '' ? label : `${label}: ${redactMessage(text, secrets)}`;
   const retryable = isRetryableGcpError(error);
   const cause = new Error(detail);
   cause.name = label;

@@ -90,7 +90,13 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
   // Per call: a gRPC deadline, and gax's own retries off so the keyring is the only retry layer.
   const gaxOptions = { timeout: timeoutMs, retry: null };
 
-  const call = async <T>(operation: string, what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(
+    operation: string,
+    what: string,
+    signal: AbortSignal | undefined,
+    secrets: readonly Uint8Array[],
+    run: () => Promise<T>,
+  ): Promise<T> => {
     const deadline = callSignal(signal, timeoutMs);
     if (deadline.signal.aborted) throw toGcpProviderError(operation, what, undefined, deadline.reason(), timeoutMs);
     let onAbort: (() => void) | undefined;
@@ -105,7 +111,7 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
     try {
       return await Promise.race([pending, aborted]);
     } catch (error) {
-      throw toGcpProviderError(operation, what, error, deadline.reason(), timeoutMs);
+      throw toGcpProviderError(operation, what, error, deadline.reason(), timeoutMs, secrets);
     } finally {
       if (onAbort !== undefined) deadline.signal.removeEventListener('abort', onAbort);
     }
@@ -124,7 +130,7 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
       const what = describe(context);
       requireKnown(kekRef, what);
       const aad = gcpAdditionalData(context);
-      const [response] = await call('Encrypt', what, callOptions?.signal, () =>
+      const [response] = await call('Encrypt', what, callOptions?.signal, [plaintext], () =>
         client.encrypt(
           {
             name: kekRef,
@@ -152,7 +158,7 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
       const what = describe(context);
       requireKnown(wrapped.kekRef, what);
       const aad = gcpAdditionalData(context);
-      const [response] = await call('Decrypt', what, callOptions?.signal, () =>
+      const [response] = await call('Decrypt', what, callOptions?.signal, [wrapped.ciphertext], () =>
         client.decrypt(
           {
             name: wrapped.kekRef,

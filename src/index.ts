@@ -25,6 +25,7 @@ export type { KeyCacheOptions, KeyCacheStats } from './keys/key-cache.js';
 export type { ProviderCallPolicy, ProviderCallCounters } from './keys/provider-call.js';
 export { Keyring, type KeyringOptions, type KeyringStats } from './keys/keyring.js';
 export type { DataKey } from './keys/data-key.js';
+export type { SubkeyPurpose } from './keys/subkey.js';
 export {
   createSealer,
   Sealer,
@@ -36,5 +37,40 @@ export {
   type BlindIndexOptions,
   type BlindIndexable,
 } from './seal/sealer.js';
+export type { FpeOptions, Pseudonymizer } from './seal/tokens.js';
 export { normalize, type Normalizer } from './tokenize/normalize.js';
+export { Ff1 } from './crypto/ff1.js';
+export { Ff3_1 } from './crypto/ff3-1.js';
+export {
+  FpeTokenizer,
+  fpeFormats,
+  fpeTokenize,
+  fpeDetokenize,
+  type FpeFormat,
+  type FpeKeep,
+  type CardFormat,
+  type SsnFormat,
+  type PhoneFormat,
+  type NumericFormat,
+  type AlphanumericFormat,
+  type AlphabetFormat,
+} from './tokenize/fpe.js';
+export {
+  pseudonymizeEmail,
+  pseudonymizeName,
+  pseudonymizeId,
+  pseudonymizeIp,
+  pseudonymizeDate,
+  pseudonymizeNumber,
+  type EmailPseudonymOptions,
+  type NamePseudonymOptions,
+  type IdPseudonymOptions,
+  type IpPseudonymOptions,
+  type DatePseudonymOptions,
+} from './tokenize/pseudonymize.js';
+export { pseudonymizeRecord, type PseudonymRule, type PseudonymizedValue, type PseudonymizeRecordOptions } from './tokenize/pseudonymize-record.js';
+export { truncateIp, type TruncateIpOptions } from './tokenize/ip.js';
+export { bucketNumber, type BucketOptions } from './tokenize/bucket.js';
+export { mask, maskCard, maskEmail, maskPhone, redact, REDACTED, type MaskOptions } from './tokenize/mask.js';
+export { isLuhnValid } from './tokenize/luhn.js';
 export { blindIndexFalsePositiveRate, BLIND_INDEX_DEFAULT_BITS } from './tokenize/blind-index.js';

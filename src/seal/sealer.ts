@@ -11,6 +11,7 @@ import {
   ciphertextLength,
   DEFAULT_MAX_TEXT_LENGTH,
   isSealedText,
+  keyIdFromString,
   keyIdToString,
   parseText,
   toText,
@@ -28,6 +29,7 @@ import { BLIND_INDEX_DEFAULT_BITS, blindIndexValue, checkBlindIndexBits } from '
 import { normalize, type Normalizer } from '../tokenize/normalize.js';
 import { deterministicField, tokenDomain } from './deterministic-field.js';
 import { randomizedField } from './randomized-field.js';
+import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
 declare const sealedType: unique symbol;
 /**
@@ -208,6 +210,49 @@ export class Sealer {
     const { input, bits } = prepareBlindIndex(value, options);
     const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
     return keys.map((key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+  }
+
+  /**
+   * A format-preserving token (FF1, NIST SP 800-38G) of `value`: same length and alphabet,
+   * reversible with the key, equal values give equal tokens in the same field. The tweak is
+   * the field (or token domain) and, when given, the row.
+   */
+  async fpe(value: string, options: FpeOptions): Promise<string> {
+    checkContext(options);
+    return fpeTokenizer(await this.#tokenKey(options), options).tokenize(value, fpeTweak(options));
+  }
+
+  /** Reverses {@link fpe}. Pass `keyId` for tokens made before the last rotation. */
+  async detokenize(token: string, options: FpeOptions): Promise<string> {
+    checkContext(options);
+    return fpeTokenizer(await this.#tokenKey(options), options).detokenize(token, fpeTweak(options));
+  }
+
+  /** The token of `value` under every live data key of the scope, primary first, with each key's id (lookups during rotation). */
+  async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
+    checkContext(options);
+    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
+    return keys.map((key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
+  }
+
+  /**
+   * Keyed pseudonym helpers (email, name, id, ip, date, whole records) under a key derived
+   * from the scope's primary data key for `domain` (e.g. a recipient or an export). The same
+   * input, key and domain give the same pseudonym; other domains or keys do not link.
+   */
+  async pseudonymizer(options: { readonly domain?: string; readonly scope?: string; readonly keyId?: string } = {}): Promise<Pseudonymizer> {
+    const domain = options.domain ?? '';
+    if (typeof domain !== 'string' || domain.includes('\0')) throw new InvalidInputError('pseudonym domain must be a string without NUL');
+    const key = options.keyId !== undefined ? await this.keyring.key(keyIdFromString(options.keyId)) : await this.keyring.primary(options.scope ?? this.defaultScope);
+    return makePseudonymizer(key, domain);
+  }
+
+  async #tokenKey(options: FpeOptions): Promise<DataKey> {
+    const scope = options.scope ?? this.defaultScope;
+    if (options.keyId === undefined) return this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+    const key = await this.keyring.key(keyIdFromString(options.keyId));
+    if (key.scope !== scope) throw new InvalidInputError(`data key ${options.keyId} belongs to another scope`);
+    return key;
   }
 
   /** Whether `text` is a well-formed fieldseal value (prefix, canonical encoding, known algorithm). Does not authenticate it. */

@@ -103,7 +103,7 @@ describe('Sealer randomized encryption', () => {
     const bytes = Buffer.from(text.slice(4), 'base64url');
     for (let i = 0; i < bytes.length * 8; i++) {
       const copy = Buffer.from(bytes);
-      copy[i >> 3] ^= 1 << (i & 7);
+      copy[i >> 3] = copy[i >> 3]! ^ (1 << (i & 7));
       await expect(sealer.decrypt(`fs1:${copy.toString('base64url')}`, ctx)).rejects.toBeInstanceOf(FieldsealError);
     }
   });
@@ -225,7 +225,7 @@ describe('Sealer deterministic encryption', () => {
     const bytes = Buffer.from(text.slice(4), 'base64url');
     for (let i = 0; i < bytes.length * 8; i++) {
       const copy = Buffer.from(bytes);
-      copy[i >> 3] ^= 1 << (i & 7);
+      copy[i >> 3] = copy[i >> 3]! ^ (1 << (i & 7));
       await expect(sealer.decrypt(`fs1:${copy.toString('base64url')}`, ctx)).rejects.toBeInstanceOf(FieldsealError);
     }
   });

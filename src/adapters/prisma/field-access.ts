@@ -8,7 +8,7 @@
  */
 import { Decimal } from '@prisma/client/runtime/client';
 import { ConfigurationError, PlaintextRejectedError } from '../../errors.js';
-import { PREFIX, type Sealable } from '../../index.js';
+import { PREFIX, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
 import { fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
 import type { ProtectedField } from './config.js';
 import type { FieldSealer, RowKey } from './sealer-port.js';
@@ -55,7 +55,7 @@ export async function sealValue(sealer: FieldSealer, field: ProtectedField, valu
     case 'deterministic':
       return toStorage(field, await sealer.encryptDeterministic(toSealable(field, value), ctx));
     case 'fpe':
-      return fpeOf(sealer, field).tokenize(toSealable(field, value), { ...ctx, preset: field.preset, ...field.fpeOptions });
+      return fpeOf(sealer, field).tokenize(toSealable(field, value), ctx);
     case 'blindIndex':
       throw new ConfigurationError(`${field.model}.${field.field} is a blind index: it is computed from ${field.of ?? '?'}, not written directly`);
   }
@@ -71,7 +71,7 @@ export async function openValue(sealer: FieldSealer, field: ProtectedField, stor
   if (field.mode === 'blindIndex') return stored;
   if (field.mode === 'fpe') {
     if (typeof stored !== 'string') throw new PlaintextRejectedError(`${field.model}.${field.field}: stored value is not an FPE token`);
-    return fpeOf(sealer, field).detokenize(stored, { ...context(field, undefined), preset: field.preset, ...field.fpeOptions });
+    return fpeOf(sealer, field).detokenize(stored, context(field, undefined));
   }
   const text = fromStorage(stored);
   // Strict fields only check the prefix: decrypt parses (and authenticates) the rest, and
@@ -96,7 +96,7 @@ export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, v
     return stored;
   }
   if (field.mode === 'fpe') {
-    return [await fpeOf(sealer, field).tokenize(toSealable(field, value), { ...context(field, undefined), preset: field.preset, ...field.fpeOptions })];
+    return [await fpeOf(sealer, field).tokenize(toSealable(field, value), context(field, undefined))];
   }
   throw new ConfigurationError(`${field.model}.${field.field}: ${field.mode} fields have no lookup tokens`);
 }
@@ -162,8 +162,10 @@ function fpeOf(sealer: FieldSealer, field: ProtectedField) {
   if (typeof tokenize !== 'function' || typeof detokenize !== 'function') {
     throw new ConfigurationError(`${field.model}.${field.field} uses FPE, but this Sealer has no fpe/detokenize methods`);
   }
+  // The preset names the format kind; the field's options (keep, luhn, letterCase, ...) complete it.
+  const format = { ...field.fpeOptions, kind: field.preset } as FpeFormat;
   return {
-    tokenize: (value: Sealable, options: Record<string, unknown>) => tokenize.call(sealer, value, options),
-    detokenize: (token: string, options: Record<string, unknown>) => detokenize.call(sealer, token, options),
+    tokenize: (value: Sealable, ctx: TokenContext) => tokenize.call(sealer, String(value), { ...ctx, format }),
+    detokenize: (token: string, ctx: TokenContext) => detokenize.call(sealer, token, { ...ctx, format }),
   };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BlindIndexOptions, BlindIndexable, FieldContext, Sealable, TokenContext } from '../../index.js';
+import type { BlindIndexOptions, BlindIndexable, FieldContext, FpeOptions, Sealable, TokenContext } from '../../index.js';
 
 /** A row key bound into a ciphertext's associated data. */
 export type RowKey = string | number | bigint;
@@ -18,8 +18,8 @@ export interface FieldSealer {
   blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string>;
   blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]>;
   isSealed(text: unknown): boolean;
-  /** Format-preserving tokenization (from the tokenization module), needed only by `fpe` fields. */
-  fpe?(value: Sealable, options: Record<string, unknown>): Promise<string> | string;
+  /** Format-preserving tokenization (FF1), needed only by `fpe` fields. */
+  fpe?(value: string, options: FpeOptions): Promise<string>;
   /** Reverses {@link fpe}. */
-  detokenize?(token: string, options: Record<string, unknown>): Promise<Sealable> | Sealable;
+  detokenize?(token: string, options: FpeOptions): Promise<string>;
 }

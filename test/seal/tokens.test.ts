@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fpeFormats, InvalidInputError, isLuhnValid } from '../../src/index.js';
+import { testSealer } from '../support/sealer.js';
+
+const card = { model: 'Card', field: 'pan', format: fpeFormats.card({ keep: { last: 4 }, luhn: 'valid' }) };
+const luhnCard = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 15, maxLength: 15 })
+  .map((d) => {
+    for (let check = 0; check < 10; check++) {
+      const s = [...d, check].join('');
+      if (isLuhnValid(s)) return s;
+    }
+    throw new Error('unreachable');
+  });
+
+describe('Sealer FPE tokens', () => {
+  it('keeps format, requested digits and Luhn validity, and reverses', async () => {
+    const sealer = await testSealer();
+    await fc.assert(
+      fc.asyncProperty(luhnCard, async (pan) => {
+        const token = await sealer.fpe(pan, card);
+        expect(token).toMatch(/^\d{16}$/);
+        expect(token.slice(-4)).toBe(pan.slice(-4));
+        expect(isLuhnValid(token)).toBe(true);
+        expect(await sealer.fpe(pan, card)).toBe(token);
+        expect(await sealer.detokenize(token, card)).toBe(pan);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives other tokens in other fields, the same in a shared domain', async () => {
+    const sealer = await testSealer();
+    const ssn = fpeFormats.ssn();
+    const a = await sealer.fpe('123-45-6789', { model: 'User', field: 'ssn', format: ssn });
+    expect(await sealer.fpe('123-45-6789', { model: 'User', field: 'taxId', format: ssn })).not.toBe(a);
+    const x = await sealer.fpe('123-45-6789', { model: 'User', field: 'ssn', domain: 'ssn', format: ssn });
+    expect(await sealer.fpe('123-45-6789', { model: 'Claim', field: 'ssn', domain: 'ssn', format: ssn })).toBe(x);
+    expect(a).toMatch(/^\d{3}-\d{2}-\d{4}$/);
+  });
+
+  it('detokenizes old tokens with their key id after a rotation and lists candidates', async () => {
+    const sealer = await testSealer();
+    const oldKey = (await sealer.listDataKeys())[0]!.id;
+    const before = await sealer.fpe('4111111111111111', card);
+    await sealer.rotateDataKey();
+    const after = await sealer.fpe('4111111111111111', card);
+    expect(after).not.toBe(before);
+    expect(await sealer.detokenize(before, { ...card, keyId: oldKey })).toBe('4111111111111111');
+    const candidates = await sealer.fpeCandidates('4111111111111111', card);
+    expect(candidates.map((c) => c.token)).toEqual([after, before]);
+    expect(candidates[1]!.keyId).toBe(oldKey);
+  });
+
+  it('rejects domains that are too small for FF1 with a typed error', async () => {
+    const sealer = await testSealer();
+    await expect(sealer.fpe('12345', { model: 'M', field: 'f', format: fpeFormats.numeric() })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('Sealer pseudonymizer', () => {
+  it('is stable per key and domain and does not link across domains or keys', async () => {
+    const sealer = await testSealer();
+    const analytics = await sealer.pseudonymizer({ domain: 'analytics' });
+    const support = await sealer.pseudonymizer({ domain: 'support' });
+    const again = await sealer.pseudonymizer({ domain: 'analytics' });
+    const other = await (await testSealer()).pseudonymizer({ domain: 'analytics' });
+    await fc.assert(
+      fc.property(fc.emailAddress(), (email) => {
+        const p = analytics.email(email);
+        expect(again.email(email)).toBe(p);
+        expect(support.email(email)).not.toBe(p);
+        expect(other.email(email)).not.toBe(p);
+      }),
+      { numRuns: 100 },
+    );
+    expect(analytics.keyId).toMatch(/^[0-9a-f]{8}$/);
+    const record = analytics.record({ email: 'a@b.co', name: 'Ann Lee', plan: 'pro', ssn: '1' }, { email: { kind: 'email' }, name: { kind: 'name' }, plan: 'keep' });
+    expect(record).not.toHaveProperty('ssn');
+    expect(record.plan).toBe('pro');
+    expect(record.email).toBe(analytics.email('a@b.co'));
+  });
+});

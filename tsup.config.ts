@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'aws-kms': 'src/aws-kms/index.ts',
+    'gcp-kms': 'src/gcp-kms/index.ts',
+    testing: 'src/testing/index.ts',
+    prisma: 'src/adapters/prisma/index.ts',
+    'prisma-generator': 'src/adapters/prisma/generator/bin.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   tsconfig: 'tsconfig.build.json',
@@ -9,6 +16,9 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // One copy of the core (and so of every error class) shared by all entries, in ESM and CJS.
   splitting: true,
   treeshake: true,
+  // Optional peers: loaded only by the subpath that needs them, never bundled.
+  external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals'],
 });

@@ -10,7 +10,36 @@ import type { DatamodelInput } from './datamodel.js';
 import { rewriteOperation } from './operations.js';
 import { openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
+import { uniqueAlternatives } from './where.js';
 import type { FieldSealer } from './sealer-port.js';
+
+const UNIQUE_READS = new Set(['findUnique', 'findUniqueOrThrow']);
+
+/**
+ * A unique read whose where names a protected field: tried with the primary data key's token
+ * first, then (only when nothing matched) with each older live key's token, so that rows
+ * written before a rotation are still found by findUnique.
+ */
+async function queryUnique(args: Record<string, unknown>, query: QueryHookParams['query'], operation: string): Promise<unknown> {
+  const where = args.where;
+  const alternatives = typeof where === 'object' && where !== null ? uniqueAlternatives.get(where) : undefined;
+  if (alternatives === undefined) return query(args);
+  const attempts = [undefined, ...alternatives.tokens];
+  let lastError: unknown;
+  for (const token of attempts) {
+    const next = token === undefined ? args : { ...args, where: { ...(where as Record<string, unknown>), [alternatives.column]: token } };
+    try {
+      const result = await query(next);
+      if (result !== null) return result;
+    } catch (error) {
+      // findUniqueOrThrow: "not found" (P2025) moves on to the next token; anything else is real.
+      if (operation !== 'findUniqueOrThrow' || (error as { code?: unknown }).code !== 'P2025') throw error;
+      lastError = error;
+    }
+  }
+  if (lastError !== undefined) throw lastError;
+  return null;
+}
 
 /** Options of {@link fieldsealExtension}. */
 export interface FieldsealExtensionOptions {
@@ -61,7 +90,7 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
         async $allOperations({ model, operation, args, query }: QueryHookParams): Promise<unknown> {
           if (model === undefined) return query(args);
           const rewritten = await rewriteOperation(rt, model, operation, args);
-          const result = await query(rewritten.args);
+          const result = UNIQUE_READS.has(operation) ? await queryUnique(rewritten.args, query, operation) : await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, rewritten.plan, result);
         },
       },

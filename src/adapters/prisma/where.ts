@@ -21,9 +21,16 @@ function isScalarValue(value: unknown): boolean {
 }
 
 /**
+ * Tokens under older data keys for a unique where: Prisma needs one value there, so the
+ * rewritten where holds the primary key's token, and unique reads retry with these when
+ * nothing matched (lookups during a rotation, docs/prisma.md). Keyed by the rewritten where.
+ */
+export const uniqueAlternatives = new WeakMap<object, { readonly column: string; readonly tokens: readonly unknown[] }>();
+
+/**
  * Rewrites a filter on `model`. `unique` marks a WhereUniqueInput (findUnique, update,
  * delete, upsert, connect, cursor...): its protected unique fields become a single token,
- * the primary key's (see docs/prisma.md on lookups during a rotation).
+ * the primary key's; the others are recorded in {@link uniqueAlternatives}.
  */
 export async function rewriteWhere(rt: Runtime, modelName: string, where: unknown, unique = false): Promise<unknown> {
   if (!isPlainObject(where)) return where;
@@ -166,8 +173,10 @@ async function rewriteFieldFilter(
   if (isScalarValue(value)) {
     const lookup = lookupFor(rt, field, 'equals');
     const tokens = await lookup.tokens(value);
-    if (unique) out[lookup.column] = tokens[0];
-    else extra.push({ [lookup.column]: anyOf(tokens) });
+    if (unique) {
+      out[lookup.column] = tokens[0];
+      if (tokens.length > 1) uniqueAlternatives.set(out, { column: lookup.column, tokens: tokens.slice(1) });
+    } else extra.push({ [lookup.column]: anyOf(tokens) });
     return;
   }
   const filter = value as Record<string, unknown>;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedQueryError } from '../../../src/errors.js';
-import type { Harness } from '../support/harness.js';
+import { extend, newSealer, type Harness } from '../support/harness.js';
 
 async function refused(promise: PromiseLike<unknown>, model: string, field: string, operator: string): Promise<void> {
   let error: unknown;
@@ -37,6 +37,26 @@ export function querySuite(h: Harness): void {
       await refused(p.user.findMany({ include: { orders: { where: { note: { startsWith: 'x' } } } } }), 'Order', 'note', 'startsWith');
       await refused(p.user.findMany({ include: { orders: { orderBy: { note: 'asc' } } } }), 'Order', 'note', 'orderBy');
       await refused(p.order.updateMany({ data: { note: { set: 'x' } }, where: {} }).then(() => p.user.updateMany({ data: { email: 'x@example.com' } })), 'User', 'email', 'update');
+    });
+
+    it('finds rows written before a data key rotation, by unique and non-unique lookups', async () => {
+      const sealer = await newSealer();
+      const prisma = extend(h.base, sealer);
+      const before = randomUUID();
+      await prisma.user.create({ data: { id: before, email: 'old@example.com', ssn: '111-11-1111' } });
+      await sealer.rotateDataKey();
+      const after = randomUUID();
+      await prisma.user.create({ data: { id: after, email: 'new@example.com', ssn: '222-22-2222' } });
+      // Unique reads: the primary key's token first, then the older key's.
+      expect((await prisma.user.findUnique({ where: { emailIndex: 'OLD@example.com' } }))?.id).toBe(before);
+      expect((await prisma.user.findUnique({ where: { ssn: '111-11-1111' } }))?.id).toBe(before);
+      expect((await prisma.user.findUniqueOrThrow({ where: { emailIndex: 'old@example.com' } })).id).toBe(before);
+      expect((await prisma.user.findUnique({ where: { emailIndex: 'new@example.com' } }))?.id).toBe(after);
+      expect(await prisma.user.findUnique({ where: { emailIndex: 'nobody@example.com' } })).toBeNull();
+      await expect(prisma.user.findUniqueOrThrow({ where: { ssn: '999-99-9999' } })).rejects.toMatchObject({ code: 'P2025' });
+      // Non-unique filters compare with every live key's token at once.
+      expect((await prisma.user.findMany({ where: { ssn: { in: ['111-11-1111', '222-22-2222'] } }, orderBy: { id: 'asc' } })).map((u) => u.id).sort()).toEqual([before, after].sort());
+      expect((await prisma.user.findFirst({ where: { email: 'old@example.com' } }))?.email).toBe('old@example.com');
     });
 
     it('accepts insensitive mode through a case-folding blind index, and null checks', async () => {

@@ -53,6 +53,7 @@ export class RandomizedField {
   #counter = 0;
   #remaining = 0;
   readonly #iv = Buffer.alloc(12);
+  readonly #openIv = Buffer.alloc(12);
   readonly #opened = new Map<string, Buffer>();
 
   constructor(key: DataKey, model: string, field: string) {
@@ -73,7 +74,7 @@ export class RandomizedField {
       input.set(plaintext, NONCE_BYTES);
       const siv = this.#sivCipher();
       siv.encryptInto(input, this.#sivAd(siv, out, valueType, row), out, HEADER_BYTES);
-      input.fill(0);
+      for (let i = 0; i < input.length; i++) input[i] = 0;
       return out;
     }
     writeHeader(out, Algorithm.xaes256gcm, valueType, this.#keyId);
@@ -100,7 +101,8 @@ export class RandomizedField {
       return siv.decrypt(body, this.#sivAd(siv, header, valueType, row)).subarray(NONCE_BYTES);
     }
     const nonce = body.subarray(0, NONCE_BYTES);
-    const iv = Buffer.alloc(12);
+    // The GCM nonce is C ‖ 0^8; createDecipheriv copies it, so one scratch buffer serves.
+    const iv = this.#openIv;
     body.copy(iv, 0, 12, NONCE_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.#keyFor(nonce.subarray(0, 12)), iv);
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));

@@ -59,6 +59,17 @@ export function querySuite(h: Harness): void {
       expect((await prisma.user.findFirst({ where: { email: 'old@example.com' } }))?.email).toBe('old@example.com');
     });
 
+    it('stores FPE card tokens that keep the format, open on read and answer equality', async () => {
+      const id = randomUUID();
+      await h.prisma.user.create({ data: { id, email: 'card@example.com', card: '4111111111111111' } });
+      const [stored] = await h.rows('User');
+      expect(stored!.card).toMatch(/^\d{16}$/);
+      expect(stored!.card).not.toBe('4111111111111111');
+      expect((await h.prisma.user.findUnique({ where: { id } }))?.card).toBe('4111111111111111');
+      expect((await h.prisma.user.findFirst({ where: { card: '4111111111111111' } }))?.id).toBe(id);
+      expect(await h.prisma.user.count({ where: { card: '4000000000000002' } })).toBe(0);
+    });
+
     it('accepts insensitive mode through a case-folding blind index, and null checks', async () => {
       const id = randomUUID();
       await h.prisma.user.create({ data: { id, email: 'Mixed@Example.com' } });

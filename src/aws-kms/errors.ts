@@ -14,7 +14,8 @@
  * @module
  */
 import { ProviderError } from '../errors.js';
-import { redactMessage } from './redact.js';
+import { abortedCallError } from '../keys/kms/call-signal.js';
+import { redactMessage } from '../keys/kms/redact.js';
 
 /** The provider name used in errors and stats. */
 export const AWS_PROVIDER = 'aws-kms';
@@ -87,10 +88,7 @@ export function toAwsProviderError(
   secrets: readonly Uint8Array[] = [],
 ): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (aborted !== undefined) {
-    const why = aborted === 'caller' ? 'aborted by the caller' : `timed out after ${timeoutMs ?? '?'} ms`;
-    return new ProviderError(AWS_PROVIDER, `${operation} for ${what} ${why}`, { retryable: true, code: 'PROVIDER_UNAVAILABLE' });
-  }
+  if (aborted !== undefined) return abortedCallError(AWS_PROVIDER, operation, what, aborted, timeoutMs);
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const name = typeof e.name === 'string' ? e.name : 'Error';
   const rawMessage = typeof e.message === 'string' && e.message !== '' && e.message !== 'UnknownError' ? e.message : '';

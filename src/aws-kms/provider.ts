@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { ConfigurationError, ProviderError } from '../errors.js';
 import { DATA_KEY_BYTES, type KeyProvider, type WrapContext, type WrappedKey } from '../keys/provider.js';
-import { callSignal } from './call-signal.js';
+import { callSignal } from '../keys/kms/call-signal.js';
 import { awsEncryptionContext } from './encryption-context.js';
 import { AWS_PROVIDER, toAwsProviderError } from './errors.js';
 import { parseKmsArn, sameKeySpace, type KmsArn } from './kek-ref.js';

@@ -12,7 +12,8 @@
  * @module
  */
 import { ProviderError } from '../errors.js';
-import { redactMessage } from './redact.js';
+import { abortedCallError } from '../keys/kms/call-signal.js';
+import { redactMessage } from '../keys/kms/redact.js';
 
 /** The provider name used in errors and stats. */
 export const GCP_PROVIDER = 'gcp-kms';
@@ -66,10 +67,7 @@ export function toGcpProviderError(
   secrets: readonly Uint8Array[] = [],
 ): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (aborted !== undefined) {
-    const why = aborted === 'caller' ? 'aborted by the caller' : `timed out after ${timeoutMs ?? '?'} ms`;
-    return new ProviderError(GCP_PROVIDER, `${operation} for ${what} ${why}`, { retryable: true, code: 'PROVIDER_UNAVAILABLE' });
-  }
+  if (aborted !== undefined) return abortedCallError(GCP_PROVIDER, operation, what, aborted, timeoutMs);
   const status = grpcStatusName(error);
   const e = (typeof error === 'object' && error !== null ? error : {}) as { details?: unknown; message?: unknown; name?: unknown };
   const text = typeof e.details === 'string' && e.details !== '' ? e.details : typeof e.message === 'string' ? e.message : '';

@@ -20,7 +20,7 @@ import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { ConfigurationError, ProviderError } from '../errors.js';
 import type { KeyProvider, WrapContext } from '../keys/provider.js';
 import { gcpAdditionalData } from './aad.js';
-import { callSignal } from './call-signal.js';
+import { callSignal } from '../keys/kms/call-signal.js';
 import { crc32c } from './crc32c.js';
 import { GCP_PROVIDER, toGcpProviderError } from './errors.js';
 

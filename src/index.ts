@@ -39,7 +39,7 @@ export {
 } from './seal/sealer.js';
 export type { FpeOptions, Pseudonymizer } from './seal/tokens.js';
 export { normalize, type Normalizer } from './tokenize/normalize.js';
-export { Ff1 } from './crypto/ff1.js';
+export { Ff1, FF1_MIN_DOMAIN, FF1_LEGACY_MIN_DOMAIN, FF1_DEFAULT_MAX_LENGTH, FF1_DEFAULT_MAX_TWEAK_BYTES, type Ff1Options } from './crypto/ff1.js';
 export { Ff3_1 } from './crypto/ff3-1.js';
 export {
   FpeTokenizer,
@@ -67,10 +67,11 @@ export {
   type IdPseudonymOptions,
   type IpPseudonymOptions,
   type DatePseudonymOptions,
+  type PseudonymDomainOption,
 } from './tokenize/pseudonymize.js';
 export { pseudonymizeRecord, type PseudonymRule, type PseudonymizedValue, type PseudonymizeRecordOptions } from './tokenize/pseudonymize-record.js';
 export { truncateIp, type TruncateIpOptions } from './tokenize/ip.js';
-export { bucketNumber, type BucketOptions } from './tokenize/bucket.js';
+export { bucketNumber, type BucketOptions, type WidthBuckets, type EdgeBuckets } from './tokenize/bucket.js';
 export { mask, maskCard, maskEmail, maskPhone, redact, REDACTED, type MaskOptions } from './tokenize/mask.js';
 export { isLuhnValid } from './tokenize/luhn.js';
 export { blindIndexFalsePositiveRate, BLIND_INDEX_DEFAULT_BITS } from './tokenize/blind-index.js';

@@ -43,7 +43,7 @@ export function rowKey(field: ProtectedField, value: unknown): RowKey {
 
 /**
  * Seals an application value for storage. `row` is required for row-bound fields.
- * Blind index fields are not sealed here (see {@link indexValue}).
+ * Blind index fields are not sealed here (see `indexValue`).
  */
 export async function sealValue(sealer: FieldSealer, field: ProtectedField, value: unknown, row?: RowKey): Promise<string | Uint8Array | null> {
   if (value === null) return null;

@@ -9,7 +9,7 @@ import type { BlindIndexOptions, BlindIndexable, FieldContext, FpeOptions, Seala
 /** A row key bound into a ciphertext's associated data. */
 export type RowKey = string | number | bigint;
 
-/** What the adapter needs from a Sealer; a {@link import('../../index.js').Sealer} satisfies it. */
+/** What the adapter needs from a Sealer; a `Sealer` satisfies it. */
 export interface FieldSealer {
   encrypt(value: Sealable, ctx: FieldContext): Promise<string>;
   decrypt(text: string, ctx: TokenContext): Promise<Sealable>;

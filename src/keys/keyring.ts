@@ -15,7 +15,7 @@ import { DataKey } from './data-key.js';
 import { DEFAULT_SCOPE, type DataKeyRecord, type DataKeyState } from './data-key-record.js';
 import { KeyCache, type KeyCacheOptions, type KeyCacheStats } from './key-cache.js';
 import type { KeyStore } from './key-store.js';
-import { callProvider, type ProviderCallCounters, type ProviderCallPolicy } from './provider-call.js';
+import { ProviderCaller, type ProviderCallCounters, type ProviderCallPolicy } from './provider-call.js';
 import { DATA_KEY_BYTES, type KeyProvider, type WrapContext } from './provider.js';
 
 /** Options of {@link Keyring}. */
@@ -44,9 +44,8 @@ export class Keyring {
   readonly #providers: KeyProvider[];
   readonly #store: KeyStore;
   readonly #cache: KeyCache;
-  readonly #policy: ProviderCallPolicy;
   readonly #autoCreate: boolean;
-  readonly #counters: ProviderCallCounters = { wrap: 0, unwrap: 0, generateDataKey: 0, rewrap: 0, retries: 0, failures: 0 };
+  readonly #caller: ProviderCaller;
   /** Records by numeric id, as last read from the store. */
   #records = new Map<number, DataKeyRecord>();
   /** Primary key id per scope, as last read from the store. */
@@ -66,7 +65,7 @@ export class Keyring {
     this.#providers = providers;
     this.#store = options.store;
     this.#cache = new KeyCache(options.cache);
-    this.#policy = options.providerCalls ?? {};
+    this.#caller = new ProviderCaller(options.providerCalls);
     this.#autoCreate = options.autoCreate ?? true;
   }
 
@@ -214,11 +213,11 @@ export class Keyring {
       const source = this.#providerFor(record.kekRef);
       let next;
       if (source === target && target.rewrap !== undefined) {
-        next = await callProvider(target.name, 'rewrap', this.#counters, this.#policy, (signal) => target.rewrap!(wrapped, context, kekRef, { signal }));
+        next = await this.#caller.call(target, 'rewrap', (signal) => target.rewrap!(wrapped, context, kekRef, { signal }));
       } else {
-        const plaintext = await callProvider(source.name, 'unwrap', this.#counters, this.#policy, (signal) => source.unwrap(wrapped, context, { signal }));
+        const plaintext = await this.#caller.call(source, 'unwrap', (signal) => source.unwrap(wrapped, context, { signal }));
         try {
-          next = await callProvider(target.name, 'wrap', this.#counters, this.#policy, (signal) => target.wrap(plaintext, context, { signal, kekRef }));
+          next = await this.#caller.call(target, 'wrap', (signal) => target.wrap(plaintext, context, { signal, kekRef }));
         } finally {
           plaintext.fill(0);
         }
@@ -245,7 +244,7 @@ export class Keyring {
   stats(): KeyringStats {
     const encryptionsByKey: Record<string, number> = {};
     for (const key of this.#cache.keys()) encryptionsByKey[key.id] = key.encryptions;
-    return { cache: this.#cache.stats(), provider: { ...this.#counters }, encryptionsByKey };
+    return { cache: this.#cache.stats(), provider: { ...this.#caller.counters }, encryptionsByKey };
   }
 
   toJSON(): { store: string; provider: string } {
@@ -281,7 +280,7 @@ export class Keyring {
     const provider = this.#providerFor(record.kekRef);
     const context: WrapContext = { keyId: record.id, scope: record.scope };
     const wrapped = { kekRef: record.kekRef, ciphertext: Buffer.from(record.wrapped, 'base64') };
-    const bytes = await callProvider(provider.name, 'unwrap', this.#counters, this.#policy, (signal) => provider.unwrap(wrapped, context, { signal }));
+    const bytes = await this.#caller.call(provider, 'unwrap', (signal) => provider.unwrap(wrapped, context, { signal }));
     if (bytes.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, `unwrapped data key ${idText} has the wrong length`);
     const key = new DataKey(record.id, record.scope, Uint8Array.from(bytes));
     this.#cache.set(key);
@@ -305,12 +304,12 @@ export class Keyring {
     let plaintext: Uint8Array;
     let wrapped;
     if (provider.generateDataKey !== undefined) {
-      const generated = await callProvider(provider.name, 'generateDataKey', this.#counters, this.#policy, (signal) => provider.generateDataKey!(context, { signal }));
+      const generated = await this.#caller.call(provider, 'generateDataKey', (signal) => provider.generateDataKey!(context, { signal }));
       plaintext = Uint8Array.from(generated.plaintext);
       wrapped = generated.wrapped;
     } else {
       plaintext = randomBytes(DATA_KEY_BYTES);
-      wrapped = await callProvider(provider.name, 'wrap', this.#counters, this.#policy, (signal) => provider.wrap(plaintext, context, { signal }));
+      wrapped = await this.#caller.call(provider, 'wrap', (signal) => provider.wrap(plaintext, context, { signal }));
     }
     if (plaintext.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, 'generated data key has the wrong length');
     const now = new Date().toISOString();

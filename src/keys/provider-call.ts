@@ -1,16 +1,22 @@
 /**
- * How the keyring calls a key provider: a deadline on every call (a KMS outage must
- * fail fast, never hang), retries with exponential backoff and full jitter for errors the
- * provider marks retryable, none for permanent refusals, and every failure surfaced as a
- * {@link ProviderError} naming the provider.
+ * How the keyring calls key providers:
+ * - a deadline on every call (a KMS outage must fail fast, never hang);
+ * - retries with exponential backoff and full jitter for errors the provider marks
+ *   retryable, none for permanent refusals;
+ * - fail-fast during an outage: after `failFast.afterFailures` consecutive retryable
+ *   failures of one provider, further calls fail at once for `failFast.coolDownMs` (then
+ *   one call is let through to probe), so cold keys fail in microseconds instead of each
+ *   waiting out the deadlines and retries;
+ * - every failure surfaced as a {@link ProviderError} naming the provider.
  *
  * @module
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FieldsealError, ProviderError } from '../errors.js';
+import { ConfigurationError, FieldsealError, ProviderError } from '../errors.js';
+import type { KeyProvider } from './provider.js';
 
-/** Retry and timeout policy for provider calls. */
+/** Retry, timeout and fail-fast policy for provider calls. */
 export interface ProviderCallPolicy {
   /** Attempts in all, including the first (default 3). */
   readonly attempts?: number;
@@ -20,9 +26,11 @@ export interface ProviderCallPolicy {
   readonly maxDelayMs?: number;
   /** Deadline for one attempt in ms (default 5000). */
   readonly timeoutMs?: number;
+  /** Fail at once after this many consecutive retryable failures, for a cool-down (defaults 3 and 5000 ms; `false` turns it off). */
+  readonly failFast?: false | { readonly afterFailures?: number; readonly coolDownMs?: number };
 }
 
-/** Counters of provider calls. */
+/** Counters of provider calls. `wrap`/`unwrap`/… count attempts, retries included. */
 export interface ProviderCallCounters {
   wrap: number;
   unwrap: number;
@@ -30,33 +38,71 @@ export interface ProviderCallCounters {
   rewrap: number;
   retries: number;
   failures: number;
+  /** Calls refused at once because the provider was failing (no request sent). */
+  failedFast: number;
 }
 
-/** Runs `fn` under the policy; counts it under `operation`. */
-export async function callProvider<T>(
-  providerName: string,
-  operation: keyof Omit<ProviderCallCounters, 'retries' | 'failures'>,
-  counters: ProviderCallCounters,
-  policy: ProviderCallPolicy,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const attempts = policy.attempts ?? 3;
-  const base = policy.baseDelayMs ?? 50;
-  const cap = policy.maxDelayMs ?? 1000;
-  const timeoutMs = policy.timeoutMs ?? 5000;
-  for (let attempt = 1; ; attempt++) {
-    counters[operation]++;
-    try {
-      return await withDeadline(providerName, timeoutMs, fn);
-    } catch (error) {
-      const mapped = toProviderError(providerName, error);
-      if (!mapped.retryable || attempt >= attempts) {
-        counters.failures++;
-        throw mapped;
-      }
-      counters.retries++;
-      await sleep(randomInt(0, Math.max(1, Math.min(cap, base * 2 ** (attempt - 1))) + 1));
+/** The counted operations. */
+export type ProviderOperation = 'wrap' | 'unwrap' | 'generateDataKey' | 'rewrap';
+
+/** Calls providers under one policy, with counters and per-provider fail-fast state. */
+export class ProviderCaller {
+  readonly counters: ProviderCallCounters = { wrap: 0, unwrap: 0, generateDataKey: 0, rewrap: 0, retries: 0, failures: 0, failedFast: 0 };
+  readonly #attempts: number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #timeoutMs: number;
+  readonly #afterFailures: number;
+  readonly #coolDownMs: number;
+  /** Per provider name: consecutive retryable failures and until when calls fail fast. */
+  readonly #health = new Map<string, { failures: number; openUntil: number }>();
+
+  constructor(policy: ProviderCallPolicy = {}) {
+    this.#attempts = policy.attempts ?? 3;
+    this.#baseDelayMs = policy.baseDelayMs ?? 50;
+    this.#maxDelayMs = policy.maxDelayMs ?? 1000;
+    this.#timeoutMs = policy.timeoutMs ?? 5000;
+    const failFast = policy.failFast === false ? { afterFailures: Number.POSITIVE_INFINITY, coolDownMs: 0 } : (policy.failFast ?? {});
+    this.#afterFailures = failFast.afterFailures ?? 3;
+    this.#coolDownMs = failFast.coolDownMs ?? 5000;
+    if (!Number.isInteger(this.#attempts) || this.#attempts < 1) throw new ConfigurationError('providerCalls.attempts must be a positive integer');
+    if (!(this.#timeoutMs > 0)) throw new ConfigurationError('providerCalls.timeoutMs must be positive');
+    if (!(this.#afterFailures >= 1)) throw new ConfigurationError('providerCalls.failFast.afterFailures must be at least 1');
+  }
+
+  /** Runs `fn` against `provider` under the policy, counting it under `operation`. */
+  async call<T>(provider: KeyProvider, operation: ProviderOperation, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const health = this.#healthOf(provider.name);
+    if (Date.now() < health.openUntil) {
+      this.counters.failedFast++;
+      throw new ProviderError(provider.name, `unavailable: failing fast for up to ${this.#coolDownMs} ms after ${health.failures} consecutive failures`, {
+        retryable: true,
+        code: 'PROVIDER_UNAVAILABLE',
+      });
     }
+    for (let attempt = 1; ; attempt++) {
+      this.counters[operation]++;
+      try {
+        const result = await withDeadline(provider.name, this.#timeoutMs, fn);
+        health.failures = 0;
+        return result;
+      } catch (error) {
+        const mapped = toProviderError(provider.name, error);
+        if (mapped.retryable && ++health.failures >= this.#afterFailures) health.openUntil = Date.now() + this.#coolDownMs;
+        if (!mapped.retryable || attempt >= this.#attempts || Date.now() < health.openUntil) {
+          this.counters.failures++;
+          throw mapped;
+        }
+        this.counters.retries++;
+        await sleep(randomInt(0, Math.max(1, Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1))) + 1));
+      }
+    }
+  }
+
+  #healthOf(name: string): { failures: number; openUntil: number } {
+    let health = this.#health.get(name);
+    if (health === undefined) this.#health.set(name, (health = { failures: 0, openUntil: 0 }));
+    return health;
   }
 }
 

@@ -72,7 +72,7 @@ export function runKeyringContract(
     return target;
   };
   // Fast retries, a short deadline: the suite checks counts and fail-fast, not the defaults.
-  const providerCalls = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 1_000 };
+  const providerCalls = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 1_000, failFast: { afterFailures: 3, coolDownMs: 300 } };
   const sealerOn = (store: KeyStore, extra: Partial<SealerOptions> = {}): Promise<Sealer> =>
     createSealer({ provider: subject().provider, store, providerCalls, ...extra });
   const ctx = { model: 'User', field: 'email' };
@@ -186,12 +186,19 @@ export function runKeyringContract(
         assertProviderError(coldError, provider.name, true);
         const bound = providerCalls.attempts * providerCalls.timeoutMs + providerCalls.attempts * providerCalls.maxDelayMs + 500;
         assert.ok(elapsed < bound, `a cold key took ${elapsed} ms to fail (bound ${bound} ms)`);
+        // Once the provider has failed repeatedly, further cold keys fail at once, without a request.
+        const fastBefore = sealer.stats().provider.failedFast;
+        const again = Date.now();
+        assertProviderError(await rejection(sealer.decrypt(coldText, { ...ctx, scope: 'tenant-cold' })), provider.name, true);
+        assert.ok(Date.now() - again < 100, 'a cold key during an open fail-fast window must fail at once');
+        assert.equal(sealer.stats().provider.failedFast, fastBefore + 1);
         assert.ok(Date.now() - cachedAt < maxAgeMs, 'the test ran too slowly to check the cached key within its max age');
         await sleep(maxAgeMs - (Date.now() - cachedAt) + 50);
         assertProviderError(await rejection(sealer.decrypt(warmText, { ...ctx, scope: 'tenant-warm' })), provider.name, true);
       } finally {
         await faults.restore();
       }
+      await sleep(providerCalls.failFast.coolDownMs + 50); // the fail-fast window closes, the next call probes
       assert.equal(await sealer.decrypt(warmText, { ...ctx, scope: 'tenant-warm' }), 'warm', 'works again once the peer is back');
     }, timeout);
   });

@@ -95,6 +95,18 @@ describe('Keyring lifecycle', () => {
 });
 
 describe('Keyring provider calls', () => {
+  it('can turn fail-fast off, and then retries every call', async () => {
+    const { provider, state } = faultyProvider(localKeyProvider({ keys: { main: TEST_KEK } }));
+    const sealer = await createSealer({ provider, store: memoryKeyStore(), providerCalls: { attempts: 2, baseDelayMs: 1, failFast: false } });
+    const text = await sealer.encrypt('x', ctx);
+    state.down = true;
+    for (let i = 0; i < 3; i++) {
+      sealer.keyring.clearCache();
+      await expect(sealer.decrypt(text, ctx)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    }
+    expect(sealer.stats().provider).toMatchObject({ unwrap: 6, failedFast: 0 });
+  });
+
   it('unwraps once for 100 parallel decryptions of a cold key (single-flight)', async () => {
     const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore() });
     const text = await sealer.encrypt('x', ctx);
@@ -132,7 +144,12 @@ describe('Keyring provider calls', () => {
 
   it('keeps working on cached keys during an outage, until the max age; cold keys fail fast', async () => {
     const { provider, state } = faultyProvider(localKeyProvider({ keys: { main: TEST_KEK } }));
-    const sealer = await createSealer({ provider, store: memoryKeyStore(), cache: { maxAgeMs: 200 }, providerCalls: { attempts: 2, baseDelayMs: 1 } });
+    const sealer = await createSealer({
+      provider,
+      store: memoryKeyStore(),
+      cache: { maxAgeMs: 200 },
+      providerCalls: { attempts: 2, baseDelayMs: 1, failFast: { afterFailures: 3, coolDownMs: 100 } },
+    });
     const hot = await sealer.encrypt('hot', ctx);
     const coldText = await sealer.encrypt('cold', { ...ctx, scope: 'tenant-9' });
     sealer.keyring.clearCache();
@@ -142,7 +159,12 @@ describe('Keyring provider calls', () => {
     await expect(sealer.decrypt(coldText, { ...ctx, scope: 'tenant-9' })).rejects.toBeInstanceOf(ProviderError);
     await new Promise((r) => setTimeout(r, 250));
     await expect(sealer.decrypt(hot, ctx)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    // Three consecutive failures opened the fail-fast window: no request is sent now.
+    const calls = sealer.stats().provider.unwrap;
+    await expect(sealer.decrypt(coldText, { ...ctx, scope: 'tenant-9' })).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(sealer.stats().provider).toMatchObject({ unwrap: calls, failedFast: 1 });
     state.down = false;
+    await new Promise((r) => setTimeout(r, 120));
     expect(await sealer.decrypt(hot, ctx)).toBe('hot');
     expect(sealer.stats().cache.expirations).toBeGreaterThanOrEqual(1);
   });

@@ -9,14 +9,12 @@ import { querySuite } from './queries.js';
 
 /** Registers every suite against `kind`, skipping (outside CI only) when its server is down. */
 export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
-  const reason = await unavailableReason(kind);
-  if (reason !== undefined) {
-    describe.skip(`${kind}: ${reason}`, () => {});
-    return;
-  }
-  const h = useHarness(kind, 'adapter');
-  crudSuite(h);
-  querySuite(h);
-  nestedSuite(h);
-  integritySuite(h);
+  const reason = await unavailableReason(kind); // throws in CI: there, a missing server is a failure
+  describe.skipIf(reason !== undefined)(reason ?? `${kind} server`, () => {
+    const h = useHarness(kind, 'adapter');
+    crudSuite(h);
+    querySuite(h);
+    nestedSuite(h);
+    integritySuite(h);
+  });
 }

@@ -22,7 +22,6 @@ export class DataKey {
   /** Values sealed with this key since it was loaded (for stats and use limits). */
   encryptions = 0;
   readonly #bytes: Uint8Array;
-  readonly #derived = new Map<string, unknown>();
   readonly #maxDerived: number;
 
   /** @internal */
@@ -38,23 +37,6 @@ export class DataKey {
   /** The subkey for `purpose` and `domain` (HKDF-SHA256, see subkey.ts). Fresh buffer; not memoised. */
   subkey(purpose: SubkeyPurpose, domain: readonly string[]): Buffer {
     return deriveSubkey(this.#bytes, purpose, domain);
-  }
-
-  /**
-   * Memoises `build()` under `cacheKey` (e.g. "aead\0User\0email"). Bounded: the oldest
-   * entry is dropped past the limit, to be derived again when next needed.
-   */
-  derived<T>(cacheKey: string, build: () => T): T {
-    let value = this.#derived.get(cacheKey) as T | undefined;
-    if (value === undefined) {
-      value = build();
-      if (this.#derived.size >= this.#maxDerived) {
-        const oldest = this.#derived.keys().next().value as string;
-        this.#derived.delete(oldest);
-      }
-      this.#derived.set(cacheKey, value);
-    }
-    return value;
   }
 
   /**
@@ -85,13 +67,12 @@ export class DataKey {
 
   /** How many derived objects are memoised. */
   get derivedCount(): number {
-    return this.#derived.size + this.#fieldCount;
+    return this.#fieldCount;
   }
 
   /** Overwrites the key bytes and forgets derived objects (called on eviction and destruction). */
   dispose(): void {
     this.#bytes.fill(0);
-    this.#derived.clear();
     this.#fields.clear();
     this.#fieldCount = 0;
   }

@@ -12,7 +12,6 @@ import {
   DEFAULT_MAX_TEXT_LENGTH,
   isSealedText,
   keyIdFromString,
-  keyIdToString,
   parseText,
   toText,
   type SealMode,
@@ -334,9 +333,4 @@ function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): {
   } else if (value instanceof Uint8Array) input = value;
   else throw new InvalidInputError(`a value of type ${value === null ? 'null' : typeof value} cannot be blind-indexed`);
   return { input, bits };
-}
-
-/** @internal for tests: the key id text of a sealed value. */
-export function sealedKeyId(text: string): string {
-  return keyIdToString(parseText(text).keyId);
 }

@@ -76,8 +76,10 @@ describe('codec properties', () => {
         fc.asyncProperty(arb, async (value) => {
           const stored = await sealValue(sealer, f(name), value);
           const opened = await openValue(sealer, f(name), stored);
-          // JSON has no -0: a Json field holds what JSON can carry.
-          expect(opened).toEqual(name === 'jsonV' ? JSON.parse(JSON.stringify(value)) : value);
+          // JSON has no -0 inside objects and arrays: a Json field holds what JSON can carry
+          // there. A top-level number is sealed as a number, so -0 stays -0.
+          const expected = name === 'jsonV' && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) : value;
+          expect(opened).toEqual(expected);
         }),
         { numRuns: 40 },
       );

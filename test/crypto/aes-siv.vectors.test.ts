@@ -28,6 +28,12 @@ interface Rfc5297Case {
   s2vComponents: string[];
 }
 
+function flipFirstBit(bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  if (out.length > 0) out[0] = (out[0] as number) ^ 1;
+  return out;
+}
+
 function rejects(fn: () => unknown): boolean {
   try {
     fn();
@@ -53,9 +59,15 @@ describe.skipIf(!haveVectors)('AES-SIV: vectors', () => {
           expect(siv.decrypt(hex(t.ct), ad).toString('hex'), `tcId ${t.tcId}`).toBe(t.msg);
           // The precomputed associated-data path gives the same bytes.
           expect(siv.encrypt(hex(t.msg), siv.associatedData(ad)).toString('hex')).toBe(t.ct);
+          // So do the batch paths, alone and beside a value that fails.
+          expect(siv.encryptMany([{ input: hex(t.msg), ad }])[0]!.toString('hex'), `tcId ${t.tcId}`).toBe(t.ct);
+          const opened = siv.decryptMany([{ input: hex(t.ct), ad }, { input: flipFirstBit(hex(t.ct)), ad }]);
+          expect(opened[0]?.toString('hex'), `tcId ${t.tcId}`).toBe(t.msg);
+          expect(opened[1]).toBeUndefined();
         } else {
           expect(t.result).toBe('invalid');
           expect(rejects(() => siv.decrypt(hex(t.ct), ad)), `tcId ${t.tcId}`).toBe(true);
+          expect(siv.decryptMany([{ input: hex(t.ct), ad }]), `tcId ${t.tcId}`).toEqual([undefined]);
         }
       }
     }
@@ -72,6 +84,8 @@ describe.skipIf(!haveVectors)('AES-SIV: vectors', () => {
       expect(ad.length).toBe(t.ad.length + (t.nonce === null ? 0 : 1));
       expect(siv.encrypt(hex(t.plaintext), ad).toString('hex'), `tcId ${t.tcId}`).toBe(t.output);
       expect(siv.decrypt(hex(t.output), ad).toString('hex'), `tcId ${t.tcId}`).toBe(t.plaintext);
+      expect(siv.encryptMany([{ input: hex(t.plaintext), ad }])[0]!.toString('hex'), `tcId ${t.tcId}`).toBe(t.output);
+      expect(siv.decryptMany([{ input: hex(t.output), ad }])[0]?.toString('hex'), `tcId ${t.tcId}`).toBe(t.plaintext);
     }
     expect(executed).toBe(file.numberOfTests);
   });
@@ -104,6 +118,43 @@ describe('AES-SIV: cross-check and tampering', () => {
         expect(() => siv.decrypt(tampered, [ad])).toThrow(DecryptionError);
         expect(() => siv.decrypt(sealed, [Buffer.concat([ad, Buffer.from([0])])])).toThrow(DecryptionError);
         expect(() => siv.decrypt(sealed, [ad, new Uint8Array(0)])).toThrow(DecryptionError);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('batches (encryptMany/decryptMany) give exactly the one-value results, item by item, tampered items failing alone', () => {
+    // Lengths cross the 16-byte S2V branch and the 256-byte batch cap; associated data is
+    // precomputed or given as 0–3 components; some items are tampered or truncated.
+    const item = fc.record({
+      msg: fc.oneof(bytes(40), fc.uint8Array({ minLength: 240, maxLength: 300 })),
+      ad: fc.array(bytes(40), { maxLength: 3 }),
+      precompute: fc.boolean(),
+      tamper: fc.option(fc.nat(), { nil: undefined }),
+      truncate: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(keyArb, fc.array(item, { maxLength: 12 }), (key, items) => {
+        const siv = new AesSiv(key);
+        const ads = items.map((i) => (i.precompute ? siv.associatedData(i.ad) : i.ad));
+        const sealed = siv.encryptMany(items.map((i, n) => ({ input: i.msg, ad: ads[n]! })));
+        const inputs = items.map((i, n) => {
+          expect(sealed[n]!.toString('hex')).toBe(Buffer.from(aessiv(key, ...i.ad).encrypt(i.msg)).toString('hex'));
+          const ct = Buffer.from(sealed[n]!);
+          if (i.tamper !== undefined) {
+            const bit = i.tamper % (ct.length * 8);
+            ct[bit >> 3] = (ct[bit >> 3] as number) ^ (1 << (bit & 7));
+          }
+          return i.truncate ? ct.subarray(0, ct.length % 16) : ct;
+        });
+        const opened = siv.decryptMany(inputs.map((input, n) => ({ input, ad: ads[n]! })));
+        items.forEach((i, n) => {
+          const bad = i.tamper !== undefined || (i.truncate && inputs[n]!.length !== sealed[n]!.length);
+          if (bad) {
+            expect(opened[n]).toBeUndefined();
+            expect(() => siv.decrypt(inputs[n]!, i.ad)).toThrow(DecryptionError);
+          } else expect(opened[n]?.toString('hex')).toBe(Buffer.from(i.msg).toString('hex'));
+        });
       }),
       { numRuns: 300 },
     );

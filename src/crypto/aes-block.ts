@@ -51,13 +51,18 @@ const AES_ECB_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-ecb', 24: '
  */
 export function dbl(block: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(BLOCK);
+  dblInto(out, 0, block, 0);
+  return out;
+}
+
+/** {@link dbl} of the block at `from[fromOff]`, written at `out[outOff]` (the two may be the same place). */
+export function dblInto(out: Uint8Array, outOff: number, from: Uint8Array, fromOff: number): void {
   let carry = 0;
   for (let i = BLOCK - 1; i >= 0; i--) {
-    const b = block[i] as number;
-    out[i] = ((b << 1) | carry) & 0xff;
+    const b = from[fromOff + i] as number;
+    out[outOff + i] = ((b << 1) | carry) & 0xff;
     carry = b >>> 7;
   }
   // Constant time: the reduction is applied by mask, not by branch on the secret top bit.
-  out[BLOCK - 1] = (out[BLOCK - 1] as number) ^ (0x87 & -carry);
-  return out;
+  out[outOff + BLOCK - 1] = (out[outOff + BLOCK - 1] as number) ^ (0x87 & -carry);
 }

@@ -10,8 +10,8 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { DecryptionError, InvalidInputError } from '../errors.js';
-import { AesBlockCipher, BLOCK, dbl } from './aes-block.js';
-import { equalBytes, xorInto } from './bytes.js';
+import { AesBlockCipher, BLOCK, dbl, dblInto } from './aes-block.js';
+import { equalBytes, equalBytesAt, xorInto } from './bytes.js';
 import { Cmac } from './cmac.js';
 
 const CTR_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-ctr', 24: 'aes-192-ctr', 32: 'aes-256-ctr' };
@@ -98,7 +98,8 @@ export class AesSiv {
    * Encrypts many values; the same bytes as {@link encrypt} for each, with a handful of AES
    * calls for the whole batch (one per block of the longest S2V input, one for all CTR
    * keystreams) instead of two or more per value. Values are independent: batching changes
-   * the work's grouping, not what is computed (RFC 5297 §2.4, §2.6 per value).
+   * how the work is grouped, not what is computed (RFC 5297 §2.4, §2.6 per value). The
+   * results are views into one buffer.
    */
   encryptMany(items: readonly SivBatchItem[]): Buffer[] {
     const out = new Array<Buffer>(items.length);
@@ -109,24 +110,38 @@ export class AesSiv {
       else batch.push(i);
     }
     const inputs = batch.map((i) => (items[i] as SivBatchItem).input);
-    const vs = this.#s2vMany(inputs, this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
-    const outputs: Uint8Array[] = [];
-    for (let j = 0; j < batch.length; j++) {
-      const sealed = Buffer.allocUnsafe(BLOCK + (inputs[j] as Uint8Array).length);
-      sealed.set(vs[j] as Buffer, 0);
-      out[batch[j] as number] = sealed;
-      outputs.push(sealed.subarray(BLOCK));
+    const tags = this.#s2vMany(inputs, zeros(inputs.length), inputs.map((input) => input.length), this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
+    // SIV ‖ C of every value end to end.
+    const starts: number[] = [];
+    let total = 0;
+    for (const input of inputs) {
+      starts.push(total);
+      total += BLOCK + input.length;
     }
-    this.#ctrMany(vs, inputs, outputs);
+    const sealed = Buffer.allocUnsafe(total);
+    for (let j = 0; j < inputs.length; j++) tags.copy(sealed, starts[j] as number, j * BLOCK, (j + 1) * BLOCK);
+    this.#ctrMany(
+      inputs.map(() => sealed),
+      starts,
+      inputs,
+      zeros(inputs.length),
+      sealed,
+      starts.map((at) => at + BLOCK),
+    );
+    for (let j = 0; j < inputs.length; j++) {
+      const at = starts[j] as number;
+      out[batch[j] as number] = sealed.subarray(at, at + BLOCK + (inputs[j] as Uint8Array).length);
+    }
     return out;
   }
 
   /**
    * Opens many SIV‖C values, batched as in {@link encryptMany}. Returns each plaintext in
-   * order, or `undefined` where that value fails authentication (its plaintext is wiped);
-   * one bad value does not affect the others.
+   * order (a view into one buffer, without its first `skip` bytes), or `undefined` where
+   * that value fails authentication (its plaintext is wiped); one bad value does not
+   * affect the others.
    */
-  decryptMany(items: readonly SivBatchItem[]): (Buffer | undefined)[] {
+  decryptMany(items: readonly SivBatchItem[], skip = 0): (Buffer | undefined)[] {
     const out = new Array<Buffer | undefined>(items.length).fill(undefined);
     const batch: number[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -137,23 +152,33 @@ export class AesSiv {
         continue;
       }
       try {
-        out[i] = this.decrypt(item.input, item.ad);
+        out[i] = this.decrypt(item.input, item.ad).subarray(skip);
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
-    const vs = batch.map((i) => (items[i] as SivBatchItem).input.subarray(0, BLOCK));
-    const plaintexts = batch.map((i) => Buffer.allocUnsafe((items[i] as SivBatchItem).input.length - BLOCK));
-    this.#ctrMany(
-      vs,
-      batch.map((i) => (items[i] as SivBatchItem).input.subarray(BLOCK)),
-      plaintexts,
+    const sealed = batch.map((i) => (items[i] as SivBatchItem).input);
+    // Every plaintext end to end in one buffer.
+    const starts: number[] = [];
+    let total = 0;
+    for (const input of sealed) {
+      starts.push(total);
+      total += input.length - BLOCK;
+    }
+    const plaintext = Buffer.allocUnsafe(total);
+    this.#ctrMany(sealed, zeros(sealed.length), sealed, new Array<number>(sealed.length).fill(BLOCK), plaintext, starts);
+    const lengths = sealed.map((input) => input.length - BLOCK);
+    const tags = this.#s2vMany(
+      sealed.map(() => plaintext),
+      starts,
+      lengths,
+      this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)),
     );
-    const tags = this.#s2vMany(plaintexts, this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
     for (let j = 0; j < batch.length; j++) {
-      const plaintext = plaintexts[j] as Buffer;
-      if (equalBytes(tags[j] as Buffer, vs[j] as Uint8Array)) out[batch[j] as number] = plaintext;
-      else plaintext.fill(0);
+      const at = starts[j] as number;
+      const end = at + (lengths[j] as number);
+      if (equalBytesAt(tags, j * BLOCK, sealed[j] as Uint8Array, 0, BLOCK)) out[batch[j] as number] = plaintext.subarray(at + skip, end);
+      else plaintext.fill(0, at, end);
     }
     return out;
   }
@@ -161,63 +186,106 @@ export class AesSiv {
   /** RFC 5297 §2.4 S2V, with the associated-data part possibly precomputed. */
   #s2v(plaintext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[]): Buffer {
     const d = 'd' in ad ? (ad as SivAssociatedData).d : this.associatedData(ad as readonly Uint8Array[]).d;
-    const t = s2vFinalInput(plaintext, d);
+    const t = Buffer.alloc(Math.max(1, Math.ceil(plaintext.length / BLOCK)) * BLOCK);
+    s2vFinalInput(t, 0, plaintext, 0, plaintext.length, d, 0);
     return this.#mac.macPadded(t, Math.max(plaintext.length, BLOCK));
   }
 
-  /** S2V of each plaintext after its associated-data state `ds[i]`, in one batched CMAC. */
-  #s2vMany(plaintexts: readonly Uint8Array[], ds: readonly Buffer[]): Buffer[] {
-    const inputs = plaintexts.map((p, i) => s2vFinalInput(p, ds[i] as Buffer));
-    return this.#mac.macPaddedMany(
-      inputs,
-      plaintexts.map((p) => Math.max(p.length, BLOCK)),
-    );
+  /**
+   * S2V's last step for many values at once: value j is `lengths[j]` bytes at
+   * `offsets[j]` in `sources[j]`, after its associated-data state at 16j in `d`. One
+   * batched CMAC; the tags end to end.
+   */
+  #s2vMany(sources: readonly Uint8Array[], offsets: readonly number[], lengths: readonly number[], d: Buffer): Buffer {
+    const n = sources.length;
+    const starts: number[] = [];
+    const macLengths: number[] = [];
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      const length = lengths[j] as number;
+      starts.push(total);
+      macLengths.push(Math.max(length, BLOCK));
+      total += Math.max(1, Math.ceil(length / BLOCK)) * BLOCK;
+    }
+    const t = Buffer.alloc(total);
+    for (let j = 0; j < n; j++) s2vFinalInput(t, starts[j] as number, sources[j] as Uint8Array, offsets[j] as number, lengths[j] as number, d, j * BLOCK);
+    return this.#mac.macPaddedMany(t, starts, macLengths);
   }
 
-  /** The S2V state after each item's associated data: precomputed, or run here component by component, all items together. */
-  #associatedDataMany(ads: readonly (SivAssociatedData | readonly Uint8Array[])[]): Buffer[] {
-    const d = new Array<Buffer>(ads.length);
+  /**
+   * The S2V state after each item's associated data, end to end (16j for item j):
+   * precomputed, or run here component by component, all items together.
+   */
+  #associatedDataMany(ads: readonly (SivAssociatedData | readonly Uint8Array[])[]): Buffer {
+    const d = Buffer.allocUnsafe(ads.length * BLOCK);
     let pending: number[] = [];
     for (let i = 0; i < ads.length; i++) {
       const ad = ads[i] as SivAssociatedData | readonly Uint8Array[];
-      if ('d' in ad) d[i] = (ad as SivAssociatedData).d;
+      if ('d' in ad) (ad as SivAssociatedData).d.copy(d, i * BLOCK);
       else {
-        d[i] = this.#d0;
+        this.#d0.copy(d, i * BLOCK);
         if ((ad as readonly Uint8Array[]).length > 0) pending.push(i);
       }
     }
     for (let k = 0; pending.length > 0; k++) {
       const components = pending.map((i) => (ads[i] as readonly Uint8Array[])[k] as Uint8Array);
-      const macs = this.#mac.macMany(components);
+      const starts: number[] = [];
+      let total = 0;
+      for (const c of components) {
+        starts.push(total);
+        total += Math.max(1, Math.ceil(c.length / BLOCK)) * BLOCK;
+      }
+      const packed = Buffer.alloc(total);
+      for (let j = 0; j < components.length; j++) packed.set(components[j] as Uint8Array, starts[j] as number);
+      const macs = this.#mac.macPaddedMany(
+        packed,
+        starts,
+        components.map((c) => c.length),
+      );
+      // D = dbl(D) ⊕ CMAC(S_k)
       for (let j = 0; j < pending.length; j++) {
-        const i = pending[j] as number;
-        d[i] = xorInto(dbl(d[i] as Buffer), macs[j] as Buffer) as Buffer;
+        const at = (pending[j] as number) * BLOCK;
+        dblInto(d, at, d, at);
+        for (let b = 0; b < BLOCK; b++) d[at + b] = (d[at + b] as number) ^ (macs[j * BLOCK + b] as number);
       }
       pending = pending.filter((i) => (ads[i] as readonly Uint8Array[]).length > k + 1);
     }
     return d;
   }
 
-  /** {@link #ctr} for many values with one keystream call: short values only (see BATCH_MAX_BYTES). */
-  #ctrMany(vs: readonly Uint8Array[], inputs: readonly Uint8Array[], outputs: readonly Uint8Array[]): void {
+  /**
+   * {@link #ctr} for many short values with one keystream call. Value j: V is the 16 bytes
+   * at `vOffsets[j]` in `vs[j]`, the input is `inputs[j]` from `inputOffsets[j]` (its
+   * length is the rest of it), the output goes to `output` at `outputOffsets[j]`.
+   */
+  #ctrMany(
+    vs: readonly Uint8Array[],
+    vOffsets: readonly number[],
+    inputs: readonly Uint8Array[],
+    inputOffsets: readonly number[],
+    output: Uint8Array,
+    outputOffsets: readonly number[],
+  ): void {
     let total = 0;
-    for (const input of inputs) total += Math.ceil(input.length / BLOCK);
+    for (let j = 0; j < inputs.length; j++) total += Math.ceil(((inputs[j] as Uint8Array).length - (inputOffsets[j] as number)) / BLOCK);
     if (total === 0) return;
     const counters = Buffer.allocUnsafe(total * BLOCK);
     let at = 0;
     for (let j = 0; j < inputs.length; j++) {
-      const blocks = Math.ceil((inputs[j] as Uint8Array).length / BLOCK);
+      const blocks = Math.ceil(((inputs[j] as Uint8Array).length - (inputOffsets[j] as number)) / BLOCK);
       if (blocks === 0) continue;
-      writeCounters(counters, at, vs[j] as Uint8Array, blocks);
+      writeCounters(counters, at, vs[j] as Uint8Array, vOffsets[j] as number, blocks);
       at += blocks * BLOCK;
     }
     const stream = this.#ctrBlock.encrypt(counters);
     at = 0;
     for (let j = 0; j < inputs.length; j++) {
       const input = inputs[j] as Uint8Array;
-      const output = outputs[j] as Uint8Array;
-      for (let i = 0; i < input.length; i++) output[i] = (input[i] as number) ^ (stream[at + i] as number);
-      at += Math.ceil(input.length / BLOCK) * BLOCK;
+      const from = inputOffsets[j] as number;
+      const to = outputOffsets[j] as number;
+      const length = input.length - from;
+      for (let i = 0; i < length; i++) output[to + i] = (input[from + i] as number) ^ (stream[at + i] as number);
+      at += Math.ceil(length / BLOCK) * BLOCK;
     }
   }
 
@@ -228,7 +296,7 @@ export class AesSiv {
     if (blocks <= ECB_CTR_MAX_BLOCKS) {
       // Counter blocks through the cached ECB cipher: no cipher object per value.
       const counters = Buffer.allocUnsafe(blocks * BLOCK);
-      writeCounters(counters, 0, v, blocks);
+      writeCounters(counters, 0, v, 0, blocks);
       const stream = this.#ctrBlock.encrypt(counters);
       for (let i = 0; i < input.length; i++) output[i] = (input[i] as number) ^ (stream[i] as number);
       return;
@@ -250,33 +318,37 @@ export class AesSiv {
 }
 
 /**
- * S2V's last step (RFC 5297 §2.4): T = Sn xorend D for |Sn| ≥ 16, else dbl(D) ⊕ pad(Sn);
- * returned in whole blocks (zero beyond the message) for {@link Cmac.macPadded}.
+ * S2V's last step (RFC 5297 §2.4): T = Sn xorend D for |Sn| ≥ 16, else dbl(D) ⊕ pad(Sn).
+ * Sn is `length` bytes at `source[from]`, D the block at `d[dOff]`; T is written at
+ * `t[at]` into a zeroed region of max(1, ⌈length/16⌉) blocks, as Cmac.macPadded takes it.
  */
-function s2vFinalInput(plaintext: Uint8Array, d: Buffer): Buffer {
-  if (plaintext.length >= BLOCK) {
-    const t = Buffer.alloc(Math.ceil(plaintext.length / BLOCK) * BLOCK);
-    t.set(plaintext);
-    const off = plaintext.length - BLOCK;
-    for (let i = 0; i < BLOCK; i++) t[off + i] = (t[off + i] as number) ^ (d[i] as number);
-    return t;
+function s2vFinalInput(t: Buffer, at: number, source: Uint8Array, from: number, length: number, d: Uint8Array, dOff: number): void {
+  if (length >= BLOCK) {
+    for (let i = 0; i < length; i++) t[at + i] = source[from + i] as number;
+    const end = at + length - BLOCK;
+    for (let i = 0; i < BLOCK; i++) t[end + i] = (t[end + i] as number) ^ (d[dOff + i] as number);
+    return;
   }
-  // pad() appends 10*; Cmac.macPadded with length 16 treats the block as complete (K1).
-  const t = dbl(d);
-  for (let i = 0; i < plaintext.length; i++) t[i] = (t[i] as number) ^ (plaintext[i] as number);
-  t[plaintext.length] = (t[plaintext.length] as number) ^ 0x80;
-  return t;
+  // pad() appends 10*; Cmac.macPadded with length 16 then treats the block as complete (K1).
+  dblInto(t, at, d, dOff);
+  for (let i = 0; i < length; i++) t[at + i] = (t[at + i] as number) ^ (source[from + i] as number);
+  t[at + length] = (t[at + length] as number) ^ 0x80;
 }
 
-/** `blocks` CTR counter blocks from Q = V with bits 63 and 31 cleared (RFC 5297 §2.6), at `at`. */
-function writeCounters(counters: Buffer, at: number, v: Uint8Array, blocks: number): void {
-  counters.set(v.subarray(0, BLOCK), at);
+/** `blocks` CTR counter blocks from Q = V with bits 63 and 31 cleared (RFC 5297 §2.6), V at `v[vOff]`, written at `counters[at]`. */
+function writeCounters(counters: Buffer, at: number, v: Uint8Array, vOff: number, blocks: number): void {
+  for (let i = 0; i < BLOCK; i++) counters[at + i] = v[vOff + i] as number;
   counters[at + 8] = (counters[at + 8] as number) & 0x7f;
   counters[at + 12] = (counters[at + 12] as number) & 0x7f;
   for (let b = 1; b < blocks; b++) {
     counters.copy(counters, at + b * BLOCK, at + (b - 1) * BLOCK, at + b * BLOCK);
     increment128(counters, at + b * BLOCK);
   }
+}
+
+/** An array of `n` zeros (offsets of values that start at 0). */
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
 }
 
 /** Big-endian increment of the 128-bit counter at `offset`, in place (matches OpenSSL's CTR128). */

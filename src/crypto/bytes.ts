@@ -11,6 +11,17 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Constant-time equality of a[aOff, aOff + length) and b[bOff, bOff + length), for
+ * comparing tags inside batch buffers without making views: every byte is read, and the
+ * result depends only on the OR of all differences.
+ */
+export function equalBytesAt(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, length: number): boolean {
+  let diff = 0;
+  for (let i = 0; i < length; i++) diff |= (a[aOff + i] as number) ^ (b[bOff + i] as number);
+  return diff === 0;
+}
+
 /** XORs `b` into `a` in place over `a.length` bytes and returns `a`. */
 export function xorInto(a: Uint8Array, b: Uint8Array, bOffset = 0): Uint8Array {
   for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) ^ (b[bOffset + i] as number);

@@ -40,18 +40,13 @@ export class Cmac {
     return this.macPadded(padded(message), message.length);
   }
 
-  /** CMAC of each message (any lengths), computed together; see {@link macPaddedMany}. */
-  macMany(messages: readonly Uint8Array[]): Buffer[] {
-    return this.macPaddedMany(messages.map(padded), messages.map((m) => m.length));
-  }
-
   /**
    * CMAC of the first `length` bytes of `buf`, where `buf` is writable, zero beyond
    * `length`, and exactly max(1, ⌈length/16⌉) blocks long. Consumes `buf`. Lets callers
    * that build the message anyway (S2V) skip a copy.
    */
   macPadded(buf: Buffer, length: number): Buffer {
-    this.#maskLast(buf, length);
+    this.#maskLast(buf, buf.length - BLOCK, length);
     const chain = this.#chain;
     for (let i = 0; i < BLOCK; i++) buf[i] = (buf[i] as number) ^ (chain[i] as number);
     const out = this.#cbc.update(buf);
@@ -61,58 +56,54 @@ export class Cmac {
   }
 
   /**
-   * CMAC of many messages at once, each given as for {@link macPadded} (`bufs[i]` holds
-   * `lengths[i]` bytes; consumed). CBC-MAC is a chain within a message but independent
-   * across messages, so round r encrypts block r of every message still running in one
-   * ECB call: max ⌈length/16⌉ native calls for the whole batch instead of one per message.
-   * Meant for batches of short messages (callers send long ones to {@link macPadded}).
+   * CMAC of many messages at once. Message i is `lengths[i]` bytes at `starts[i]` in
+   * `data`, in a region of max(1, ⌈length/16⌉) whole blocks that is zero beyond the
+   * message (as {@link macPadded} takes one message); the regions are consumed. Returns the
+   * tags end to end: tag i is bytes [16i, 16i + 16).
+   *
+   * CBC-MAC is a chain within a message but independent across messages, so round r
+   * encrypts block r of every message still running in one ECB call: max ⌈length/16⌉
+   * native calls for the whole batch instead of one per message. Meant for batches of
+   * short messages (callers send long ones to {@link macPadded}).
    */
-  macPaddedMany(bufs: readonly Buffer[], lengths: readonly number[]): Buffer[] {
-    const n = bufs.length;
-    let rounds = 0;
-    for (let i = 0; i < n; i++) {
-      const buf = bufs[i] as Buffer;
-      this.#maskLast(buf, lengths[i] as number);
-      rounds = Math.max(rounds, buf.length / BLOCK);
-    }
-    // state[i]: the CBC-MAC chaining value of message i so far (zero IV at the start).
-    const state = Buffer.alloc(n * BLOCK);
-    const running: number[] = [];
+  macPaddedMany(data: Buffer, starts: readonly number[], lengths: readonly number[]): Buffer {
+    const n = starts.length;
+    const tags = Buffer.allocUnsafe(n * BLOCK);
+    if (n === 0) return tags;
+    const blocks = lengths.map((length) => (length === 0 ? 1 : Math.ceil(length / BLOCK)));
+    for (let i = 0; i < n; i++) this.#maskLast(data, (starts[i] as number) + ((blocks[i] as number) - 1) * BLOCK, lengths[i] as number);
+    // Longest first: the messages still running in round r are then a prefix of `order`,
+    // and message order[j] keeps slot j of every round's input and output.
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => (blocks[b] as number) - (blocks[a] as number));
     const input = Buffer.allocUnsafe(n * BLOCK);
-    for (let r = 0; r < rounds; r++) {
-      running.length = 0;
-      for (let i = 0; i < n; i++) if ((bufs[i] as Buffer).length > r * BLOCK) running.push(i);
-      for (let j = 0; j < running.length; j++) {
-        const i = running[j] as number;
-        const buf = bufs[i] as Buffer;
-        const src = r * BLOCK;
-        const at = i * BLOCK;
-        const to = j * BLOCK;
-        for (let k = 0; k < BLOCK; k++) input[to + k] = (buf[src + k] as number) ^ (state[at + k] as number);
+    let chain: Buffer = Buffer.alloc(n * BLOCK); // the zero IV
+    let running = n;
+    for (let r = 0; running > 0; r++) {
+      for (let j = 0; j < running; j++) {
+        const src = (starts[order[j] as number] as number) + r * BLOCK;
+        const at = j * BLOCK;
+        for (let k = 0; k < BLOCK; k++) input[at + k] = (data[src + k] as number) ^ (chain[at + k] as number);
       }
-      const out = this.#block.encrypt(input.subarray(0, running.length * BLOCK));
-      for (let j = 0; j < running.length; j++) out.copy(state, (running[j] as number) * BLOCK, j * BLOCK, (j + 1) * BLOCK);
+      chain = this.#block.encrypt(input.subarray(0, running * BLOCK));
+      // Messages whose last block was this round leave the prefix; their chain value is the tag.
+      while (running > 0 && blocks[order[running - 1] as number] === r + 1) {
+        running--;
+        chain.copy(tags, (order[running] as number) * BLOCK, running * BLOCK, (running + 1) * BLOCK);
+      }
     }
-    const tags: Buffer[] = new Array<Buffer>(n);
-    for (let i = 0; i < n; i++) tags[i] = state.subarray(i * BLOCK, (i + 1) * BLOCK);
     return tags;
   }
 
-  /** SP 800-38B §6.2: pad an incomplete last block with 10*, then XOR K1 (complete) or K2 into it. */
-  #maskLast(buf: Buffer, length: number): void {
-    const lastStart = buf.length - BLOCK;
+  /**
+   * SP 800-38B §6.2 on a message of `length` bytes whose last block starts at `lastStart`:
+   * pad an incomplete last block with 10*, then XOR K1 (complete) or K2 into it.
+   */
+  #maskLast(buf: Buffer, lastStart: number, length: number): void {
     const complete = length !== 0 && length % BLOCK === 0;
-    if (!complete) buf[length] = (buf[length] as number) ^ 0x80;
+    if (!complete) buf[lastStart + (length % BLOCK)] = (buf[lastStart + (length % BLOCK)] as number) ^ 0x80;
     const sub = complete ? this.#k1 : this.#k2;
     for (let i = 0; i < BLOCK; i++) buf[lastStart + i] = (buf[lastStart + i] as number) ^ (sub[i] as number);
-  }
-
-  toJSON(): string {
-    return '[Cmac]';
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[Cmac]';
   }
 }
 

@@ -14,6 +14,7 @@ import {
   keyIdFromString,
   parseText,
   toText,
+  type Envelope,
   type SealMode,
 } from '../format/envelope.js';
 import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
@@ -26,8 +27,8 @@ import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { BLIND_INDEX_DEFAULT_BITS, blindIndexValue, checkBlindIndexBits } from '../tokenize/blind-index.js';
 import { normalize, type Normalizer } from '../tokenize/normalize.js';
-import { deterministicField, tokenDomain } from './deterministic-field.js';
-import { randomizedField } from './randomized-field.js';
+import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
+import { randomizedField, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
 declare const sealedType: unique symbol;
@@ -159,6 +160,107 @@ export class Sealer {
     } catch (error) {
       this.#decryptionFailures++;
       throw error;
+    }
+  }
+
+  /**
+   * Opens many sealed values, each with its own context: the results (and errors) of
+   * calling {@link decrypt} on each, computed together. The AES work of all short values
+   * of one field runs in a few native calls instead of two or three per value, which is
+   * what makes reading a thousand rows cheap (bench/). All or nothing: if any value fails,
+   * this throws the error `decrypt` would throw for the first failing value in input
+   * order, and returns no plaintext.
+   */
+  async decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    const values = new Array<T>(items.length);
+    const failures: BatchFailures = { count: 0, first: items.length, error: undefined };
+    // Chunks keep the set of live per-value objects small: a whole batch alive at once made
+    // every young-generation GC copy it, which measured slower than the AES work saved.
+    for (let start = 0; start < items.length; start += DECRYPT_CHUNK) {
+      await this.#decryptChunk(items, start, Math.min(items.length, start + DECRYPT_CHUNK), values, failures);
+    }
+    this.#decryptions += items.length - failures.count;
+    if (failures.first < items.length) {
+      this.#decryptionFailures += failures.count;
+      throw failures.error;
+    }
+    return values;
+  }
+
+  async #decryptChunk(items: readonly { readonly text: string; readonly ctx: TokenContext }[], start: number, end: number, values: unknown[], failures: BatchFailures): Promise<void> {
+    const fail = (i: number, error: unknown) => {
+      failures.count++;
+      if (i < failures.first) [failures.first, failures.error] = [i, error];
+    };
+    const envelopes = new Array<Envelope | undefined>(end - start);
+    // Keys by id for this chunk: nearly every value names the same one or two keys.
+    const keys = new Map<number, DataKey | { error: unknown }>();
+    const missing = new Set<number>();
+    for (let i = start; i < end; i++) {
+      const item = items[i] as (typeof items)[number];
+      try {
+        checkContext(item.ctx);
+        const envelope = parseText(item.text, this.#maxTextLength);
+        envelopes[i - start] = envelope;
+        if (!keys.has(envelope.keyId) && !missing.has(envelope.keyId)) {
+          const key = this.keyring.keySync(envelope.keyId);
+          if (key === undefined) missing.add(envelope.keyId);
+          else keys.set(envelope.keyId, key);
+        }
+      } catch (error) {
+        fail(i, error);
+      }
+    }
+    // Keys not in the cache are loaded once each, together.
+    await Promise.all(
+      [...missing].map(async (id) => {
+        try {
+          keys.set(id, await this.keyring.key(id));
+        } catch (error) {
+          keys.set(id, { error });
+        }
+      }),
+    );
+    const groups = new Map<RandomizedField | DeterministicField, number[]>();
+    for (let i = start; i < end; i++) {
+      const envelope = envelopes[i - start];
+      if (envelope === undefined) continue;
+      const ctx = (items[i] as (typeof items)[number]).ctx;
+      const key = keys.get(envelope.keyId) as DataKey | { error: unknown };
+      if ('error' in key) {
+        fail(i, key.error);
+        continue;
+      }
+      if (key.scope !== (ctx.scope ?? this.defaultScope)) {
+        fail(i, new DecryptionError('decryption failed: the value belongs to another key scope'));
+        continue;
+      }
+      const field = envelope.algorithm !== Algorithm.aesSiv ? randomizedField(key, ctx.model, ctx.field) : deterministicField(key, ctx);
+      const group = groups.get(field);
+      if (group === undefined) groups.set(field, [i]);
+      else group.push(i);
+    }
+    for (const [field, indexes] of groups) {
+      const toOpen = indexes.map((i) => {
+        const envelope = envelopes[i - start] as Envelope;
+        // A literal, not a spread: spreading the envelope measured ~1 µs per value.
+        const row = encodeRow((items[i] as (typeof items)[number]).ctx.row);
+        return { algorithm: envelope.algorithm, header: envelope.header, valueType: envelope.valueType, body: envelope.body, row };
+      });
+      const opened = field.openMany(toOpen);
+      for (let j = 0; j < indexes.length; j++) {
+        const i = indexes[j] as number;
+        const plaintext = opened[j];
+        if (plaintext === undefined) {
+          fail(i, new DecryptionError());
+          continue;
+        }
+        try {
+          values[i] = decodeValue((envelopes[i - start] as Envelope).valueType, plaintext);
+        } catch (error) {
+          fail(i, error);
+        }
+      }
     }
   }
 
@@ -307,6 +409,16 @@ export class Sealer {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `Sealer(defaultScope=${this.defaultScope}, provider=${this.keyring.provider.name})`;
   }
+}
+
+/** Values {@link Sealer.decryptMany} opens together; large enough to amortise the AES calls, small enough to keep few objects alive. */
+const DECRYPT_CHUNK = 256;
+
+/** How a batch failed so far: failures counted, and the first failing value's index and error. */
+interface BatchFailures {
+  count: number;
+  first: number;
+  error: unknown;
 }
 
 /** Values a blind index accepts. Strings are normalized; other types are indexed by a canonical string form. */

@@ -67,23 +67,58 @@ export async function sealValue(sealer: FieldSealer, field: ProtectedField, valu
  * field's type. Blind indexes are returned as stored (they are one-way).
  */
 export async function openValue(sealer: FieldSealer, field: ProtectedField, stored: unknown, row?: RowKey): Promise<unknown> {
-  if (stored === null || stored === undefined) return stored;
-  if (field.mode === 'blindIndex') return stored;
-  if (field.mode === 'fpe') {
-    if (typeof stored !== 'string') throw new PlaintextRejectedError(`${field.model}.${field.field}: stored value is not an FPE token`);
-    return fpeOf(sealer, field).detokenize(stored, context(field, undefined));
+  return (await openValues(sealer, [{ field, stored, row }]))[0];
+}
+
+/** One stored value to open: its field, the column value, and the row key for row-bound fields. */
+export interface StoredValue {
+  readonly field: ProtectedField;
+  readonly stored: unknown;
+  readonly row?: RowKey | undefined;
+}
+
+/**
+ * Opens many stored values (of any fields) under the rules of {@link openValue}: sealed
+ * values go to the Sealer in one `decryptMany` batch, FPE tokens one by one. All or
+ * nothing: the first value that fails throws, and no value is returned.
+ */
+export async function openValues(sealer: FieldSealer, values: readonly StoredValue[]): Promise<unknown[]> {
+  const out = new Array<unknown>(values.length);
+  const batch: { text: string; ctx: TokenContext }[] = [];
+  const batched: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const { field, stored, row } = values[i] as StoredValue;
+    if (stored === null || stored === undefined || field.mode === 'blindIndex') {
+      out[i] = stored;
+      continue;
+    }
+    if (field.mode === 'fpe') {
+      if (typeof stored !== 'string') throw new PlaintextRejectedError(`${field.model}.${field.field}: stored value is not an FPE token`);
+      out[i] = await fpeOf(sealer, field).detokenize(stored, context(field, undefined));
+      continue;
+    }
+    const text = fromStorage(stored);
+    // Strict fields only check the prefix: decrypt parses (and authenticates) the rest, and
+    // a full isSealed() here would decode every value twice. Migrating fields need the full
+    // test to tell legacy plaintext that happens to start with the prefix from ciphertext.
+    const sealed = text !== undefined && (field.migrating ? sealer.isSealed(text) : text.startsWith(PREFIX));
+    if (!sealed) {
+      if (field.migrating) {
+        out[i] = fromLegacy(field, stored);
+        continue;
+      }
+      throw new PlaintextRejectedError(`${field.model}.${field.field}: the column holds a value that is not sealed (strict mode); mark the field 'migrating' while backfilling`);
+    }
+    batch.push({ text, ctx: context(field, field.row !== undefined ? row : undefined) });
+    batched.push(i);
   }
-  const text = fromStorage(stored);
-  // Strict fields only check the prefix: decrypt parses (and authenticates) the rest, and
-  // a full isSealed() here would decode every value twice. Migrating fields need the full
-  // test to tell legacy plaintext that happens to start with the prefix from ciphertext.
-  const sealed = text !== undefined && (field.migrating ? sealer.isSealed(text) : text.startsWith(PREFIX));
-  if (!sealed) {
-    if (field.migrating) return fromLegacy(field, stored);
-    throw new PlaintextRejectedError(`${field.model}.${field.field}: the column holds a value that is not sealed (strict mode); mark the field 'migrating' while backfilling`);
+  if (batch.length === 0) return out;
+  const opened = await sealer.decryptMany(batch);
+  for (let j = 0; j < batched.length; j++) {
+    const i = batched[j] as number;
+    out[i] = fromSealable((values[i] as StoredValue).field, opened[j] as Sealable);
   }
-  const opened = await sealer.decrypt(text, context(field, field.row !== undefined ? row : undefined));
-  return fromSealable(field, opened);
+  return out;
 }
 
 /** The stored tokens that equal `value` in a deterministic or FPE column, primary key first. */

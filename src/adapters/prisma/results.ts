@@ -6,8 +6,7 @@
  * @module
  */
 import type { ProtectedField } from './config.js';
-import { openValue, rowKey } from './field-access.js';
-import type { RowKey } from './sealer-port.js';
+import { openValues, rowKey, type StoredValue } from './field-access.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { modelInfo, type Runtime } from './runtime.js';
 
@@ -15,18 +14,19 @@ import { modelInfo, type Runtime } from './runtime.js';
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
   const jobs: OpenJob[] = [];
   collect(rt, plan, result, jobs);
-  // One value at a time: with cached keys each open completes synchronously, so this costs
-  // no waiting, and only one value's buffers are alive at once. Starting all of them
-  // together (Promise.all) kept thousands alive and measured up to 2x slower in GC.
-  for (const job of jobs) job.row[job.field.field] = await openValue(rt.sealer, job.field, job.stored, job.key);
+  if (jobs.length === 0) return result;
+  // Every protected value of the result in one batch: the Sealer opens a field's short
+  // values with a few AES calls in all, instead of two or three per value.
+  const opened = await openValues(rt.sealer, jobs);
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i] as OpenJob;
+    job.target[job.field.field] = opened[i];
+  }
   return result;
 }
 
-interface OpenJob {
-  readonly row: Record<string, unknown>;
-  readonly field: ProtectedField;
-  readonly stored: unknown;
-  readonly key: RowKey | undefined;
+interface OpenJob extends StoredValue {
+  readonly target: Record<string, unknown>;
 }
 
 function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[]): void {
@@ -42,7 +42,7 @@ function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[]
     const stored = row[field.field];
     if (stored === undefined || stored === null || field.mode === 'blindIndex') continue;
     const key = field.row === undefined ? undefined : rowKey(field, row[field.row]);
-    jobs.push({ row, field, stored, key });
+    jobs.push({ target: row, field, stored, row: key });
   }
   for (const [name, relation] of model.shape.relations) {
     const nested = row[name];

@@ -13,6 +13,8 @@ export type RowKey = string | number | bigint;
 export interface FieldSealer {
   encrypt(value: Sealable, ctx: FieldContext): Promise<string>;
   decrypt(text: string, ctx: TokenContext): Promise<Sealable>;
+  /** Opens many values at once (all or nothing); results are read through it. */
+  decryptMany(items: readonly { readonly text: string; readonly ctx: TokenContext }[]): Promise<Sealable[]>;
   encryptDeterministic(value: Sealable, ctx: TokenContext): Promise<string>;
   deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]>;
   blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string>;

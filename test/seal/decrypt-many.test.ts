@@ -1,0 +1,116 @@
+/**
+ * Sealer.decryptMany: the same results and errors as decrypt on each value, with the AES
+ * work of a field's short values batched (src/crypto/aes-siv.ts decryptMany).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DecryptionError, FormatError, KeyDestroyedError, KeyNotFoundError, createSealer, localKeyProvider, memoryKeyStore, type Sealable, type TokenContext } from '../../src/index.js';
+import { TEST_KEK, testSealer } from '../support/sealer.js';
+
+const value: fc.Arbitrary<Sealable> = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ minLength: 120, maxLength: 300 }), // crosses the AES-SIV / XAES-256-GCM and batch-size limits
+  fc.double(),
+  fc.bigInt(),
+  fc.boolean(),
+  fc.date({ noInvalidDate: true }),
+  fc.uint8Array({ maxLength: 200 }),
+);
+
+const item = fc.record({
+  value,
+  deterministic: fc.boolean(),
+  field: fc.constantFrom('email', 'name', 'ssn'),
+  row: fc.option(fc.oneof(fc.uuid(), fc.integer()), { nil: undefined }),
+  scope: fc.constantFrom(undefined, 'tenant-a'),
+});
+
+type Item = typeof item extends fc.Arbitrary<infer T> ? T : never;
+
+function contextOf(i: Item): TokenContext {
+  return { model: 'User', field: i.field, ...(i.row === undefined || i.deterministic ? {} : { row: i.row }), ...(i.scope === undefined ? {} : { scope: i.scope }) };
+}
+
+function same(a: unknown, b: unknown): void {
+  if (a instanceof Uint8Array) expect(Buffer.from(b as Uint8Array).equals(Buffer.from(a))).toBe(true);
+  else if (typeof a === 'number' && Number.isNaN(a)) expect(b).toBeNaN();
+  else expect(b).toStrictEqual(a);
+}
+
+describe('Sealer.decryptMany', () => {
+  it('returns what decrypt returns for each value, in order, across fields, modes, rows, scopes and types', async () => {
+    const sealer = await testSealer();
+    await fc.assert(
+      fc.asyncProperty(fc.array(item, { maxLength: 40 }), async (items) => {
+        const texts = await Promise.all(items.map((i) => (i.deterministic ? sealer.encryptDeterministic(i.value, contextOf(i)) : sealer.encrypt(i.value, contextOf(i)))));
+        const opened = await sealer.decryptMany(texts.map((text, n) => ({ text, ctx: contextOf(items[n]!) })));
+        expect(opened).toHaveLength(items.length);
+        for (let n = 0; n < items.length; n++) {
+          same(items[n]!.value, opened[n]);
+          same(await sealer.decrypt(texts[n]!, contextOf(items[n]!)), opened[n]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(await sealer.decryptMany([])).toEqual([]);
+  });
+
+  it('throws the error decrypt throws for the first failing value, whatever else is in the batch', async () => {
+    const sealer = await testSealer();
+    const ctx = { model: 'User', field: 'email', row: 'r1' };
+    const good = await Promise.all(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'].map((v) => sealer.encrypt(v, ctx)));
+    const other = await testSealer({ store: memoryKeyStore() });
+    const bits = Buffer.from(good[0]!.slice(4), 'base64url');
+    bits[bits.length - 1]! ^= 1;
+    const bad: { text: string; ctx: TokenContext; error: new (...args: never[]) => Error }[] = [
+      { text: `fs1:${bits.toString('base64url')}`, ctx, error: DecryptionError },
+      { text: good[1]!, ctx: { ...ctx, row: 'r2' }, error: DecryptionError },
+      { text: good[1]!, ctx: { ...ctx, field: 'name' }, error: DecryptionError },
+      { text: good[1]!, ctx: { ...ctx, scope: 'tenant-a' }, error: DecryptionError },
+      { text: 'plain@x.io', ctx, error: FormatError },
+      { text: `${good[2]!}x`, ctx, error: FormatError },
+      { text: await other.encrypt('x', ctx), ctx, error: KeyNotFoundError },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(bad.length - 1), fc.nat(bad.length - 1), fc.nat(good.length), async (first, second, at) => {
+        const batch: { text: string; ctx: TokenContext }[] = good.map((text) => ({ text, ctx }));
+        batch.splice(at, 0, bad[first]!);
+        batch.push(bad[second]!);
+        const single = await sealer.decrypt(bad[first]!.text, bad[first]!.ctx).catch((e: unknown) => e);
+        const error = await sealer.decryptMany(batch).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(bad[first]!.error);
+        expect((error as Error).constructor).toBe((single as Error).constructor);
+        expect((error as Error).message).toBe((single as Error).message);
+      }),
+      { numRuns: 60 },
+    );
+    // Nothing was lost: the good values still open.
+    expect(await sealer.decryptMany(good.map((text) => ({ text, ctx })))).toEqual(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io']);
+  });
+
+  it('loads each missing data key once (old and new keys after a rotation) and fails destroyed ones with KeyDestroyedError', async () => {
+    const store = memoryKeyStore();
+    const options = { provider: localKeyProvider({ keys: { main: TEST_KEK } }), store };
+    const writer = await createSealer(options);
+    const ctx = { model: 'User', field: 'email' };
+    const texts: string[] = [];
+    for (let i = 0; i < 50; i++) texts.push(await writer.encrypt(`old${i}`, ctx));
+    await writer.rotateDataKey();
+    for (let i = 0; i < 50; i++) texts.push(await writer.encrypt(`new${i}`, ctx));
+
+    const reader = await createSealer({ ...options, warm: false });
+    const before = reader.stats().provider.unwrap;
+    const opened = await reader.decryptMany(texts.map((text) => ({ text, ctx })));
+    expect(opened.slice(0, 2)).toEqual(['old0', 'old1']);
+    expect(opened.at(-1)).toBe('new49');
+    expect(reader.stats().provider.unwrap - before).toBe(2);
+    expect(reader.stats().decryptions).toBe(100);
+
+    const [oldKey] = await writer.listDataKeys();
+    await writer.destroyDataKey(oldKey!.id);
+    const fresh = await createSealer({ ...options, warm: false });
+    await expect(fresh.decryptMany(texts.map((text) => ({ text, ctx })))).rejects.toBeInstanceOf(KeyDestroyedError);
+    expect(fresh.stats().decryptionFailures).toBe(50);
+    expect(await fresh.decryptMany(texts.slice(50).map((text) => ({ text, ctx })))).toHaveLength(50);
+  });
+});

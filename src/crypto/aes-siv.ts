@@ -99,15 +99,21 @@ export class AesSiv {
    * calls for the whole batch (one per block of the longest S2V input, one for all CTR
    * keystreams) instead of two or more per value. Values are independent: batching changes
    * how the work is grouped, not what is computed (RFC 5297 §2.4, §2.6 per value). The
-   * results are views into one buffer.
+   * results are views into one buffer; each starts with `prefix` bytes left unwritten for
+   * the caller (an envelope header), then SIV ‖ C.
    */
-  encryptMany(items: readonly SivBatchItem[]): Buffer[] {
+  encryptMany(items: readonly SivBatchItem[], prefix = 0): Buffer[] {
     const out = new Array<Buffer>(items.length);
     const batch: number[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as SivBatchItem;
-      if (item.input.length > BATCH_MAX_BYTES) out[i] = this.encrypt(item.input, item.ad);
-      else batch.push(i);
+      if (item.input.length <= BATCH_MAX_BYTES) {
+        batch.push(i);
+        continue;
+      }
+      const sealed = Buffer.allocUnsafe(prefix + BLOCK + item.input.length);
+      this.encryptInto(item.input, item.ad, sealed, prefix);
+      out[i] = sealed;
     }
     const inputs = batch.map((i) => (items[i] as SivBatchItem).input);
     const tags = this.#s2vMany(inputs, zeros(inputs.length), inputs.map((input) => input.length), this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
@@ -115,8 +121,8 @@ export class AesSiv {
     const starts: number[] = [];
     let total = 0;
     for (const input of inputs) {
-      starts.push(total);
-      total += BLOCK + input.length;
+      starts.push(total + prefix);
+      total += prefix + BLOCK + input.length;
     }
     const sealed = Buffer.allocUnsafe(total);
     for (let j = 0; j < inputs.length; j++) tags.copy(sealed, starts[j] as number, j * BLOCK, (j + 1) * BLOCK);
@@ -130,7 +136,7 @@ export class AesSiv {
     );
     for (let j = 0; j < inputs.length; j++) {
       const at = starts[j] as number;
-      out[batch[j] as number] = sealed.subarray(at, at + BLOCK + (inputs[j] as Uint8Array).length);
+      out[batch[j] as number] = sealed.subarray(at - prefix, at + BLOCK + (inputs[j] as Uint8Array).length);
     }
     return out;
   }

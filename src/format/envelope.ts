@@ -75,6 +75,13 @@ export function writeHeader(out: Buffer, algorithm: AlgorithmCode, valueType: nu
   out.writeUInt32BE(keyId, 1);
 }
 
+/** A standalone header, for use as associated data before the envelope exists. */
+export function headerOf(algorithm: AlgorithmCode, valueType: number, keyId: number): Buffer {
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  writeHeader(header, algorithm, valueType, keyId);
+  return header;
+}
+
 /** Text form of an envelope. */
 export function toText(envelope: Buffer): string {
   return PREFIX + envelope.toString('base64url');

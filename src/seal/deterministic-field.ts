@@ -7,7 +7,7 @@
  * @module
  */
 import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
-import { Algorithm, HEADER_BYTES, writeHeader } from '../format/envelope.js';
+import { Algorithm, HEADER_BYTES, headerOf, writeHeader } from '../format/envelope.js';
 import { encodeParts } from '../format/context.js';
 import type { DataKey } from '../keys/data-key.js';
 
@@ -29,6 +29,20 @@ export class DeterministicField {
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     writeHeader(header, Algorithm.aesSiv, valueType, this.#keyId);
     return Buffer.concat([header, this.#siv.encrypt(plaintext, this.#ad(header, valueType))]);
+  }
+
+  /** Seals many values at once, batched (see {@link AesSiv.encryptMany}): the same envelopes as {@link seal}. */
+  sealMany(items: readonly { readonly valueType: number; readonly plaintext: Uint8Array }[]): Buffer[] {
+    const headers: Buffer[] = [];
+    const sealed = this.#siv.encryptMany(
+      items.map((item) => {
+        const header = (headers[item.valueType] ??= headerOf(Algorithm.aesSiv, item.valueType, this.#keyId));
+        return { input: item.plaintext, ad: this.#ad(header, item.valueType) };
+      }),
+      HEADER_BYTES,
+    );
+    sealed.forEach((envelope, j) => writeHeader(envelope, Algorithm.aesSiv, (items[j] as { valueType: number }).valueType, this.#keyId));
+    return sealed;
   }
 
   /** Opens the body (SIV ‖ ciphertext) of an envelope whose header was parsed. */

@@ -138,6 +138,12 @@ describe('AES-SIV: cross-check and tampering', () => {
         const siv = new AesSiv(key);
         const ads = items.map((i) => (i.precompute ? siv.associatedData(i.ad) : i.ad));
         const sealed = siv.encryptMany(items.map((i, n) => ({ input: i.msg, ad: ads[n]! })));
+        // With room for a header before each value: the same bytes after it.
+        const withPrefix = siv.encryptMany(
+          items.map((i, n) => ({ input: i.msg, ad: ads[n]! })),
+          5,
+        );
+        withPrefix.forEach((v, n) => expect(v.subarray(5).equals(sealed[n]!)).toBe(true));
         const inputs = items.map((i, n) => {
           expect(sealed[n]!.toString('hex')).toBe(Buffer.from(aessiv(key, ...i.ad).encrypt(i.msg)).toString('hex'));
           const ct = Buffer.from(sealed[n]!);
@@ -148,6 +154,11 @@ describe('AES-SIV: cross-check and tampering', () => {
           return i.truncate ? ct.subarray(0, ct.length % 16) : ct;
         });
         const opened = siv.decryptMany(inputs.map((input, n) => ({ input, ad: ads[n]! })));
+        const skipped = siv.decryptMany(
+          inputs.map((input, n) => ({ input, ad: ads[n]! })),
+          3,
+        );
+        opened.forEach((o, n) => expect(skipped[n]?.toString('hex')).toBe(o?.subarray(3).toString('hex')));
         items.forEach((i, n) => {
           const bad = i.tamper !== undefined || (i.truncate && inputs[n]!.length !== sealed[n]!.length);
           if (bad) {

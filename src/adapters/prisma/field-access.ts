@@ -8,7 +8,7 @@
  */
 import { Decimal } from '@prisma/client/runtime/client';
 import { ConfigurationError, PlaintextRejectedError } from '../../errors.js';
-import { PREFIX, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
+import { PREFIX, type BlindIndexable, type BlindIndexOptions, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
 import { fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
 import type { ProtectedField } from './config.js';
 import type { FieldSealer, RowKey } from './sealer-port.js';
@@ -46,19 +46,58 @@ export function rowKey(field: ProtectedField, value: unknown): RowKey {
  * Blind index fields are not sealed here (see `indexValue`).
  */
 export async function sealValue(sealer: FieldSealer, field: ProtectedField, value: unknown, row?: RowKey): Promise<string | Uint8Array | null> {
-  if (value === null) return null;
-  const ctx = context(field, field.row !== undefined ? row : undefined);
-  switch (field.mode) {
-    case 'randomized':
-      if (field.row !== undefined && row === undefined) rowKey(field, undefined);
-      return toStorage(field, await sealer.encrypt(toSealable(field, value), ctx));
-    case 'deterministic':
-      return toStorage(field, await sealer.encryptDeterministic(toSealable(field, value), ctx));
-    case 'fpe':
-      return fpeOf(sealer, field).tokenize(toSealable(field, value), ctx);
-    case 'blindIndex':
-      throw new ConfigurationError(`${field.model}.${field.field} is a blind index: it is computed from ${field.of ?? '?'}, not written directly`);
+  return (await sealValues(sealer, [{ field, value, row }]))[0] as string | Uint8Array | null;
+}
+
+/** One application value to seal: its field, the value, and the row key for row-bound fields. */
+export interface ValueToSeal {
+  readonly field: ProtectedField;
+  readonly value: unknown;
+  readonly row?: RowKey | undefined;
+}
+
+/**
+ * Seals many values (of any fields) under the rules of {@link sealValue}: randomized and
+ * deterministic values with one batch call each, FPE tokens one by one. Throws (sealing
+ * nothing) on the first value that cannot be sealed.
+ */
+export async function sealValues(sealer: FieldSealer, values: readonly ValueToSeal[]): Promise<(string | Uint8Array | null)[]> {
+  const out = new Array<string | Uint8Array | null>(values.length);
+  const randomized: { value: Sealable; ctx: TokenContext }[] = [];
+  const deterministic: { value: Sealable; ctx: TokenContext }[] = [];
+  const randomizedAt: number[] = [];
+  const deterministicAt: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const { field, value, row } = values[i] as ValueToSeal;
+    if (value === null) {
+      out[i] = null;
+      continue;
+    }
+    const ctx = context(field, field.row !== undefined ? row : undefined);
+    switch (field.mode) {
+      case 'randomized':
+        if (field.row !== undefined && row === undefined) rowKey(field, undefined);
+        randomized.push({ value: toSealable(field, value), ctx });
+        randomizedAt.push(i);
+        break;
+      case 'deterministic':
+        deterministic.push({ value: toSealable(field, value), ctx });
+        deterministicAt.push(i);
+        break;
+      case 'fpe':
+        out[i] = await fpeOf(sealer, field).tokenize(toSealable(field, value), ctx);
+        break;
+      case 'blindIndex':
+        throw new ConfigurationError(`${field.model}.${field.field} is a blind index: it is computed from ${field.of ?? '?'}, not written directly`);
+    }
   }
+  const [texts, tokens] = await Promise.all([
+    randomized.length === 0 ? [] : sealer.encryptMany(randomized),
+    deterministic.length === 0 ? [] : sealer.encryptDeterministicMany(deterministic),
+  ]);
+  randomizedAt.forEach((i, j) => (out[i] = toStorage((values[i] as ValueToSeal).field, texts[j] as string)));
+  deterministicAt.forEach((i, j) => (out[i] = toStorage((values[i] as ValueToSeal).field, tokens[j] as string)));
+  return out;
 }
 
 /**
@@ -138,8 +177,24 @@ export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, v
 
 /** The blind index of a source value under the primary key, for storing in `index`. */
 export async function indexValue(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string | null> {
-  if (sourceValue === null) return null;
-  return sealer.blindIndex(indexable(index, sourceValue), indexOptions(index));
+  return (await indexValues(sealer, [{ index, value: sourceValue }]))[0] as string | null;
+}
+
+/** {@link indexValue} of many (index field, source value) pairs, computed together. */
+export async function indexValues(sealer: FieldSealer, values: readonly { readonly index: ProtectedField; readonly value: unknown }[]): Promise<(string | null)[]> {
+  const out = new Array<string | null>(values.length).fill(null);
+  const items: { value: BlindIndexable; options: BlindIndexOptions }[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const { index, value } = values[i] as (typeof values)[number];
+    if (value === null) continue;
+    items.push({ value: indexable(index, value), options: indexOptions(index) });
+    at.push(i);
+  }
+  if (items.length === 0) return out;
+  const tokens = await sealer.blindIndexMany(items);
+  at.forEach((i, j) => (out[i] = tokens[j] as string));
+  return out;
 }
 
 /** Every blind index of a query value (one per live key), for lookups during rotation. */
@@ -147,11 +202,11 @@ export async function indexCandidates(sealer: FieldSealer, index: ProtectedField
   return sealer.blindIndexCandidates(indexable(index, sourceValue), indexOptions(index));
 }
 
-function indexOptions(index: ProtectedField) {
+function indexOptions(index: ProtectedField): BlindIndexOptions {
   return { model: index.model, field: index.of!, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits };
 }
 
-function indexable(index: ProtectedField, value: unknown): string | number | bigint | boolean | Date | Uint8Array {
+function indexable(index: ProtectedField, value: unknown): BlindIndexable {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof Date || value instanceof Uint8Array) {
     return value;
   }

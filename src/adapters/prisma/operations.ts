@@ -8,7 +8,8 @@ import { ConfigurationError } from '../../errors.js';
 import { checkDistinct, checkOrderBy, defaultPlan, rewriteReadArgs, rewriteSelection, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
 import { rewriteWhere } from './where.js';
-import { rewriteCreateData, rewriteUpdateData } from './write-args.js';
+import { PendingWrites } from './pending-writes.js';
+import { rewriteCreateData, rewriteUpdateData, type WriteRuntime } from './write-args.js';
 
 /** Rewritten arguments and the plan for opening the result (absent: the result holds no records). */
 export interface Rewritten {
@@ -19,8 +20,19 @@ export interface Rewritten {
 const UNIQUE_READS = new Set(['findUnique', 'findUniqueOrThrow']);
 const MANY_READS = new Set(['findFirst', 'findFirstOrThrow', 'findMany']);
 
-/** Rewrites the arguments of `operation` on `model`. Unknown operations are refused on protected models. */
+/**
+ * Rewrites the arguments of `operation` on `model`. Unknown operations are refused on
+ * protected models. Protected values in write data are sealed together once the whole
+ * argument tree has been walked (see PendingWrites).
+ */
 export async function rewriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
+  const writes = new PendingWrites();
+  const rewritten = await rewriteArgs({ sealer: rt.sealer, models: rt.models, writes }, modelName, operation, rawArgs);
+  await writes.flush(rt.sealer);
+  return rewritten;
+}
+
+async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
   const args = isPlainObject(rawArgs) ? rawArgs : {};
   const model = modelInfo(rt, modelName);
   if (!model.reachesProtected) return { args, plan: undefined };

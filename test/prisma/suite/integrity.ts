@@ -65,6 +65,27 @@ export function integritySuite(h: Harness): void {
       expect(await h.prisma.user.findUnique({ where: { id: a }, select: { id: true } })).toEqual({ id: a });
     });
 
+    it('batches: 300 rows round-trip through createMany/findMany; one bad value fails the write (nothing stored), one tampered row fails the read', async () => {
+      const rows = Array.from({ length: 300 }, (_, i) => ({ id: randomUUID(), email: `batch${i}@example.com`, name: `Batch Person ${i}` }));
+      await h.prisma.user.createMany({ data: rows });
+      const read = await h.prisma.user.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, email: true, name: true } });
+      const byId = new Map(read.map((r) => [r.id, r]));
+      for (const r of rows) expect(byId.get(r.id)).toEqual(r);
+      expect((await h.prisma.user.findUnique({ where: { email: 'BATCH299@example.com' } }))?.id).toBe(rows[299]!.id);
+
+      const bad = [...rows.slice(0, 5).map((r) => ({ ...r, id: randomUUID() })), { id: randomUUID(), email: 42 as unknown as string }];
+      await expect(h.prisma.user.createMany({ data: bad })).rejects.toThrow(/User\.email holds String/);
+      expect(await h.prisma.user.count()).toBe(300);
+
+      const victim = rows[150]!;
+      const [stored] = await h.db.query(`SELECT ${h.db.quote('name')} AS n FROM ${h.db.quote('User')} WHERE ${h.db.quote('id')} = ${h.db.param(1)}`, [victim.id]);
+      const text = String(stored!.n);
+      const flipped = text.slice(0, -3) + (text.at(-3) === 'A' ? 'B' : 'A') + text.slice(-2);
+      await h.db.query(`UPDATE ${h.db.quote('User')} SET ${h.db.quote('name')} = ${h.db.param(1)} WHERE ${h.db.quote('id')} = ${h.db.param(2)}`, [flipped, victim.id]);
+      await expect(h.prisma.user.findMany({ select: { id: true, name: true } })).rejects.toBeInstanceOf(DecryptionError);
+      expect(await h.prisma.user.findMany({ where: { id: { not: victim.id } }, select: { name: true } })).toHaveLength(299);
+    });
+
     it('row-bound fields need the row key before the write', async () => {
       await expect(h.prisma.user.updateMany({ where: { name: 'x' }, data: { email: 'x@example.com' } })).rejects.toBeInstanceOf(UnsupportedQueryError);
       const id = randomUUID();

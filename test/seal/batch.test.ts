@@ -1,10 +1,11 @@
 /**
- * Sealer.decryptMany: the same results and errors as decrypt on each value, with the AES
- * work of a field's short values batched (src/crypto/aes-siv.ts decryptMany).
+ * The Sealer's batch calls: decryptMany, encryptMany and encryptDeterministicMany give the
+ * results and errors of the one-value calls, with the AES work of a field's short values
+ * batched (src/crypto/aes-siv.ts encryptMany/decryptMany).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecryptionError, FormatError, KeyDestroyedError, KeyNotFoundError, createSealer, localKeyProvider, memoryKeyStore, type Sealable, type TokenContext } from '../../src/index.js';
+import { DecryptionError, FormatError, InvalidInputError, KeyDestroyedError, KeyNotFoundError, createSealer, localKeyProvider, memoryKeyStore, type Sealable, type TokenContext } from '../../src/index.js';
 import { TEST_KEK, testSealer } from '../support/sealer.js';
 
 const value: fc.Arbitrary<Sealable> = fc.oneof(
@@ -112,5 +113,53 @@ describe('Sealer.decryptMany', () => {
     await expect(fresh.decryptMany(texts.map((text) => ({ text, ctx })))).rejects.toBeInstanceOf(KeyDestroyedError);
     expect(fresh.stats().decryptionFailures).toBe(50);
     expect(await fresh.decryptMany(texts.slice(50).map((text) => ({ text, ctx })))).toHaveLength(50);
+  });
+});
+
+describe('Sealer.encryptMany and encryptDeterministicMany', () => {
+  it('seal what the one-value calls seal: randomized texts open to the value, deterministic texts are equal', async () => {
+    const sealer = await testSealer();
+    await fc.assert(
+      fc.asyncProperty(fc.array(item, { maxLength: 40 }), async (items) => {
+        const randomized = items.filter((i) => !i.deterministic);
+        const deterministic = items.filter((i) => i.deterministic);
+        const texts = await sealer.encryptMany(randomized.map((i) => ({ value: i.value, ctx: contextOf(i) })));
+        const tokens = await sealer.encryptDeterministicMany(deterministic.map((i) => ({ value: i.value, ctx: contextOf(i) })));
+        expect(texts).toHaveLength(randomized.length);
+        for (let n = 0; n < randomized.length; n++) {
+          const i = randomized[n]!;
+          expect(texts[n]!.length).toBe((await sealer.encrypt(i.value, contextOf(i))).length);
+          same(i.value, await sealer.decrypt(texts[n]!, contextOf(i)));
+        }
+        for (let n = 0; n < deterministic.length; n++) {
+          const i = deterministic[n]!;
+          expect(tokens[n]).toBe(await sealer.encryptDeterministic(i.value, contextOf(i)));
+        }
+        // And back through the batch open.
+        same(
+          randomized.map((i) => i.value),
+          await sealer.decryptMany(texts.map((text, n) => ({ text, ctx: contextOf(randomized[n]!) }))),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives equal values different texts (fresh randomness per value), and binds row and field', async () => {
+    const sealer = await testSealer();
+    const ctx = { model: 'User', field: 'email', row: 'r1' };
+    const texts = await sealer.encryptMany(Array.from({ length: 600 }, () => ({ value: 'same@example.com', ctx })));
+    expect(new Set(texts).size).toBe(600);
+    await expect(sealer.decrypt(texts[0]!, { ...ctx, row: 'r2' })).rejects.toBeInstanceOf(DecryptionError);
+    await expect(sealer.decrypt(texts[599]!, { ...ctx, field: 'name' })).rejects.toBeInstanceOf(DecryptionError);
+    expect(sealer.stats().encryptions).toBe(600);
+  });
+
+  it('refuses a batch with a value encrypt refuses, with the same typed error', async () => {
+    const sealer = await testSealer();
+    const ctx = { model: 'User', field: 'email' };
+    await expect(sealer.encryptMany([{ value: 'ok', ctx }, { value: Symbol('x') as never, ctx }])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(sealer.encryptDeterministicMany([{ value: 'ok', ctx: { model: '', field: 'x' } }])).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await sealer.encryptMany([])).toEqual([]);
   });
 });

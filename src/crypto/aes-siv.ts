@@ -21,6 +21,11 @@ const ECB_CTR_MAX_BLOCKS = 64;
 
 /** Inputs of a batch longer than this (bytes) go through the one-value path, so that one long value does not add lockstep rounds for all the others. */
 const BATCH_MAX_BYTES = 256;
+/**
+ * Batches smaller than this go through the one-value path: a batch costs one AES call per
+ * block round whatever its size, which only pays off beyond a few values (measured, bench/).
+ */
+const BATCH_MIN_VALUES = 4;
 
 /** One value of a batch: the input (plaintext to encrypt, or SIV‖C to decrypt) and its associated data. */
 export interface SivBatchItem {
@@ -105,9 +110,10 @@ export class AesSiv {
   encryptMany(items: readonly SivBatchItem[], prefix = 0): Buffer[] {
     const out = new Array<Buffer>(items.length);
     const batch: number[] = [];
+    const batching = items.length >= BATCH_MIN_VALUES;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as SivBatchItem;
-      if (item.input.length <= BATCH_MAX_BYTES) {
+      if (batching && item.input.length <= BATCH_MAX_BYTES) {
         batch.push(i);
         continue;
       }
@@ -115,6 +121,7 @@ export class AesSiv {
       this.encryptInto(item.input, item.ad, sealed, prefix);
       out[i] = sealed;
     }
+    if (batch.length === 0) return out;
     const inputs = batch.map((i) => (items[i] as SivBatchItem).input);
     const tags = this.#s2vMany(inputs, zeros(inputs.length), inputs.map((input) => input.length), this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
     // SIV ‖ C of every value end to end.
@@ -150,10 +157,11 @@ export class AesSiv {
   decryptMany(items: readonly SivBatchItem[], skip = 0): (Buffer | undefined)[] {
     const out = new Array<Buffer | undefined>(items.length).fill(undefined);
     const batch: number[] = [];
+    const batching = items.length >= BATCH_MIN_VALUES;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as SivBatchItem;
       if (item.input.length < BLOCK) continue;
-      if (item.input.length - BLOCK <= BATCH_MAX_BYTES) {
+      if (batching && item.input.length - BLOCK <= BATCH_MAX_BYTES) {
         batch.push(i);
         continue;
       }
@@ -163,6 +171,7 @@ export class AesSiv {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
+    if (batch.length === 0) return out;
     const sealed = batch.map((i) => (items[i] as SivBatchItem).input);
     // Every plaintext end to end in one buffer.
     const starts: number[] = [];

@@ -71,7 +71,7 @@ export function integritySuite(h: Harness): void {
       const read = await h.prisma.user.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, email: true, name: true } });
       const byId = new Map(read.map((r) => [r.id, r]));
       for (const r of rows) expect(byId.get(r.id)).toEqual(r);
-      expect((await h.prisma.user.findUnique({ where: { email: 'BATCH299@example.com' } }))?.id).toBe(rows[299]!.id);
+      expect((await h.prisma.user.findUnique({ where: { emailIndex: 'BATCH299@example.com' } }))?.id).toBe(rows[299]!.id);
 
       const bad = [...rows.slice(0, 5).map((r) => ({ ...r, id: randomUUID() })), { id: randomUUID(), email: 42 as unknown as string }];
       await expect(h.prisma.user.createMany({ data: bad })).rejects.toThrow(/User\.email holds String/);

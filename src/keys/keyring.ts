@@ -129,6 +129,20 @@ export class Keyring {
     return pending;
   }
 
+  /** {@link lookupKeys} when every one of them is in the cache (no provider call, no promise); otherwise `undefined`. */
+  lookupKeysSync(scope: string = DEFAULT_SCOPE): DataKey[] | undefined {
+    const primary = this.primarySync(scope);
+    if (primary === undefined) return undefined;
+    const keys = [primary];
+    for (const r of this.#records.values()) {
+      if (r.scope !== scope || r.state === 'destroyed' || r.id === primary.id) continue;
+      const key = this.keySync(Number.parseInt(r.id, 16));
+      if (key === undefined) return undefined;
+      keys.push(key);
+    }
+    return keys;
+  }
+
   /** Every key of a scope that can still open values (active and decrypt-only), primary first: lookup candidates. */
   async lookupKeys(scope: string = DEFAULT_SCOPE): Promise<DataKey[]> {
     const primary = await this.primary(scope);

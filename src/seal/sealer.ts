@@ -179,6 +179,11 @@ export class Sealer {
   }
 
   async #sealMany(items: readonly { readonly value: Sealable; readonly ctx: TokenContext }[], deterministic: boolean): Promise<string[]> {
+    if (items.length < BATCH_MIN) {
+      const texts: string[] = [];
+      for (const { value, ctx } of items) texts.push(deterministic ? await this.encryptDeterministic(value, ctx) : await this.encrypt(value, ctx));
+      return texts;
+    }
     const texts = new Array<string>(items.length);
     for (let start = 0; start < items.length; start += BATCH_CHUNK) {
       const end = Math.min(items.length, start + BATCH_CHUNK);
@@ -220,6 +225,12 @@ export class Sealer {
    * order, and returns no plaintext.
    */
   async decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    // A few values open faster one by one: a batch's setup costs more than it saves.
+    if (items.length < BATCH_MIN) {
+      const values: T[] = [];
+      for (const { text, ctx } of items) values.push(await this.decrypt<T>(text, ctx));
+      return values;
+    }
     const values = new Array<T>(items.length);
     const failures: BatchFailures = { count: 0, first: items.length, error: undefined };
     // Chunks keep the set of live per-value objects small: a whole batch alive at once made
@@ -339,7 +350,7 @@ export class Sealer {
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    const keys = await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope);
+    const keys = this.keyring.lookupKeysSync(ctx.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope));
     return keys.map((key) => toText(deterministicField(key, ctx).seal(type, bytes)));
   }
 
@@ -375,7 +386,7 @@ export class Sealer {
   /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
     const { input, bits } = prepareBlindIndex(value, options);
-    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
+    const keys = this.keyring.lookupKeysSync(options.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(options.scope ?? this.defaultScope));
     return keys.map((key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
@@ -398,7 +409,7 @@ export class Sealer {
   /** The token of `value` under every live data key of the scope, primary first, with each key's id (lookups during rotation). */
   async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
     checkContext(options);
-    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
+    const keys = this.keyring.lookupKeysSync(options.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(options.scope ?? this.defaultScope));
     return keys.map((key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
   }
 
@@ -479,6 +490,9 @@ export class Sealer {
 
 /** Values {@link Sealer.decryptMany} and the batch encrypt calls process together; large enough to amortise the AES calls, small enough to keep few objects alive. */
 const BATCH_CHUNK = 256;
+
+/** Batches smaller than this run as one-value calls. */
+const BATCH_MIN = 4;
 
 /** How a batch failed so far: failures counted, and the first failing value's index and error. */
 interface BatchFailures {

@@ -29,8 +29,17 @@ export function needsSealing(sealer: FieldSealer, field: ProtectedField, stored:
   return classifyStored(sealer, stored) === 'plaintext';
 }
 
-function context(field: ProtectedField, row: RowKey | undefined) {
-  return { model: field.model, field: field.field, scope: field.scope, row, domain: field.domain };
+/** The token context of a field, without a row: made once per field (results open thousands of values). */
+const fieldContexts = new WeakMap<ProtectedField, TokenContext>();
+
+function context(field: ProtectedField, row: RowKey | undefined): TokenContext {
+  if (row !== undefined) return { model: field.model, field: field.field, scope: field.scope, row, domain: field.domain };
+  let ctx = fieldContexts.get(field);
+  if (ctx === undefined) {
+    ctx = Object.freeze({ model: field.model, field: field.field, scope: field.scope, row: undefined, domain: field.domain });
+    fieldContexts.set(field, ctx);
+  }
+  return ctx;
 }
 
 /** Converts a row-column value to a context row key. */

@@ -14,16 +14,22 @@ import { modelInfo, type Runtime } from './runtime.js';
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
   const jobs: OpenJob[] = [];
   collect(rt, plan, result, jobs);
-  if (jobs.length === 0) return result;
-  // Every protected value of the result in one batch: the Sealer opens a field's short
-  // values with a few AES calls in all, instead of two or three per value.
-  const opened = await openValues(rt.sealer, jobs);
-  for (let i = 0; i < jobs.length; i++) {
-    const job = jobs[i] as OpenJob;
-    job.target[job.field.field] = opened[i];
+  // Protected values in batches: the Sealer opens a field's short values with a few AES
+  // calls per batch instead of two or three per value. Batches of OPEN_BATCH keep few
+  // per-value objects alive at once (young-generation GC copies every live one).
+  for (let start = 0; start < jobs.length; start += OPEN_BATCH) {
+    const batch = jobs.slice(start, start + OPEN_BATCH);
+    const opened = await openValues(rt.sealer, batch);
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i] as OpenJob;
+      job.target[job.field.field] = opened[i];
+    }
   }
   return result;
 }
+
+/** Values opened per Sealer call. */
+const OPEN_BATCH = 256;
 
 interface OpenJob extends StoredValue {
   readonly target: Record<string, unknown>;

@@ -27,10 +27,16 @@ const BATCH_MAX_BYTES = 256;
  */
 const BATCH_MIN_VALUES = 4;
 
-/** One value of a batch: the input (plaintext to encrypt, or SIV‖C to decrypt) and its associated data. */
+/**
+ * One value of a batch: the input (plaintext to encrypt, or SIV‖C to decrypt) and its
+ * associated data. For decryption the input may be a range of a larger buffer (`start`,
+ * `length`), so that many values can be decoded into one buffer without a view each.
+ */
 export interface SivBatchItem {
   readonly input: Uint8Array;
   readonly ad: SivAssociatedData | readonly Uint8Array[];
+  readonly start?: number;
+  readonly length?: number;
 }
 
 /**
@@ -138,6 +144,7 @@ export class AesSiv {
       starts,
       inputs,
       zeros(inputs.length),
+      inputs.map((input) => input.length),
       sealed,
       starts.map((at) => at + BLOCK),
     );
@@ -160,31 +167,42 @@ export class AesSiv {
     const batching = items.length >= BATCH_MIN_VALUES;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as SivBatchItem;
-      if (item.input.length < BLOCK) continue;
-      if (batching && item.input.length - BLOCK <= BATCH_MAX_BYTES) {
+      const at = item.start ?? 0;
+      const length = item.length ?? item.input.length - at;
+      if (length < BLOCK) continue;
+      if (batching && length - BLOCK <= BATCH_MAX_BYTES) {
         batch.push(i);
         continue;
       }
       try {
-        out[i] = this.decrypt(item.input, item.ad).subarray(skip);
+        out[i] = this.decrypt(item.input.subarray(at, at + length), item.ad).subarray(skip);
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
     if (batch.length === 0) return out;
-    const sealed = batch.map((i) => (items[i] as SivBatchItem).input);
+    const sources = batch.map((i) => (items[i] as SivBatchItem).input);
+    const vAt = batch.map((i) => (items[i] as SivBatchItem).start ?? 0);
+    const lengths = batch.map((i, j) => ((items[i] as SivBatchItem).length ?? (sources[j] as Uint8Array).length - (vAt[j] as number)) - BLOCK);
     // Every plaintext end to end in one buffer.
     const starts: number[] = [];
     let total = 0;
-    for (const input of sealed) {
+    for (const length of lengths) {
       starts.push(total);
-      total += input.length - BLOCK;
+      total += length;
     }
     const plaintext = Buffer.allocUnsafe(total);
-    this.#ctrMany(sealed, zeros(sealed.length), sealed, new Array<number>(sealed.length).fill(BLOCK), plaintext, starts);
-    const lengths = sealed.map((input) => input.length - BLOCK);
+    this.#ctrMany(
+      sources,
+      vAt,
+      sources,
+      vAt.map((at) => at + BLOCK),
+      lengths,
+      plaintext,
+      starts,
+    );
     const tags = this.#s2vMany(
-      sealed.map(() => plaintext),
+      sources.map(() => plaintext),
       starts,
       lengths,
       this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)),
@@ -192,7 +210,7 @@ export class AesSiv {
     for (let j = 0; j < batch.length; j++) {
       const at = starts[j] as number;
       const end = at + (lengths[j] as number);
-      if (equalBytesAt(tags, j * BLOCK, sealed[j] as Uint8Array, 0, BLOCK)) out[batch[j] as number] = plaintext.subarray(at + skip, end);
+      if (equalBytesAt(tags, j * BLOCK, sources[j] as Uint8Array, vAt[j] as number, BLOCK)) out[batch[j] as number] = plaintext.subarray(at + skip, end);
       else plaintext.fill(0, at, end);
     }
     return out;
@@ -270,35 +288,36 @@ export class AesSiv {
 
   /**
    * {@link #ctr} for many short values with one keystream call. Value j: V is the 16 bytes
-   * at `vOffsets[j]` in `vs[j]`, the input is `inputs[j]` from `inputOffsets[j]` (its
-   * length is the rest of it), the output goes to `output` at `outputOffsets[j]`.
+   * at `vOffsets[j]` in `vs[j]`, the input is `lengths[j]` bytes at `inputOffsets[j]` in
+   * `inputs[j]`, the output goes to `output` at `outputOffsets[j]`.
    */
   #ctrMany(
     vs: readonly Uint8Array[],
     vOffsets: readonly number[],
     inputs: readonly Uint8Array[],
     inputOffsets: readonly number[],
+    lengths: readonly number[],
     output: Uint8Array,
     outputOffsets: readonly number[],
   ): void {
     let total = 0;
-    for (let j = 0; j < inputs.length; j++) total += Math.ceil(((inputs[j] as Uint8Array).length - (inputOffsets[j] as number)) / BLOCK);
+    for (const length of lengths) total += Math.ceil(length / BLOCK);
     if (total === 0) return;
     const counters = Buffer.allocUnsafe(total * BLOCK);
     let at = 0;
-    for (let j = 0; j < inputs.length; j++) {
-      const blocks = Math.ceil(((inputs[j] as Uint8Array).length - (inputOffsets[j] as number)) / BLOCK);
+    for (let j = 0; j < lengths.length; j++) {
+      const blocks = Math.ceil((lengths[j] as number) / BLOCK);
       if (blocks === 0) continue;
       writeCounters(counters, at, vs[j] as Uint8Array, vOffsets[j] as number, blocks);
       at += blocks * BLOCK;
     }
     const stream = this.#ctrBlock.encrypt(counters);
     at = 0;
-    for (let j = 0; j < inputs.length; j++) {
+    for (let j = 0; j < lengths.length; j++) {
       const input = inputs[j] as Uint8Array;
       const from = inputOffsets[j] as number;
       const to = outputOffsets[j] as number;
-      const length = input.length - from;
+      const length = lengths[j] as number;
       for (let i = 0; i < length; i++) output[to + i] = (input[from + i] as number) ^ (stream[at + i] as number);
       at += Math.ceil(length / BLOCK) * BLOCK;
     }

@@ -17,6 +17,7 @@ export class DeterministicField {
   readonly #keyId: number;
   readonly #domain: Buffer;
   readonly #adByType: (SivAssociatedData | undefined)[] = [];
+  readonly #headers: (Buffer | undefined)[] = [];
 
   constructor(key: DataKey, domain: readonly string[]) {
     this.#siv = new AesSiv(key.subkey('siv', domain));
@@ -33,10 +34,9 @@ export class DeterministicField {
 
   /** Seals many values at once, batched (see {@link AesSiv.encryptMany}): the same envelopes as {@link seal}. */
   sealMany(items: readonly { readonly valueType: number; readonly plaintext: Uint8Array }[]): Buffer[] {
-    const headers: Buffer[] = [];
     const sealed = this.#siv.encryptMany(
       items.map((item) => {
-        const header = (headers[item.valueType] ??= headerOf(Algorithm.aesSiv, item.valueType, this.#keyId));
+        const header = (this.#headers[item.valueType] ??= headerOf(Algorithm.aesSiv, item.valueType, this.#keyId));
         return { input: item.plaintext, ad: this.#ad(header, item.valueType) };
       }),
       HEADER_BYTES,
@@ -50,9 +50,16 @@ export class DeterministicField {
     return this.#siv.decrypt(body, this.#ad(header, valueType));
   }
 
-  /** Opens many bodies at once, batched (see {@link AesSiv.decryptMany}); `undefined` where one fails authentication. */
-  openMany(items: readonly { readonly header: Buffer; readonly valueType: number; readonly body: Buffer }[]): (Buffer | undefined)[] {
-    return this.#siv.decryptMany(items.map((item) => ({ input: item.body, ad: this.#ad(item.header, item.valueType) })));
+  /** Opens many envelopes at once (`length` bytes at `start` of `data`, header included), batched (see {@link AesSiv.decryptMany}); `undefined` where one fails authentication. */
+  openMany(items: readonly { readonly data: Buffer; readonly start: number; readonly length: number }[]): (Buffer | undefined)[] {
+    return this.#siv.decryptMany(
+      items.map(({ data, start, length }) => {
+        const valueType = (data[start] as number) & 0x0f;
+        // The header is this key's, as the key was found by the envelope's key id.
+        const header = (this.#headers[valueType] ??= headerOf(Algorithm.aesSiv, valueType, this.#keyId));
+        return { input: data, start: start + HEADER_BYTES, length: length - HEADER_BYTES, ad: this.#ad(header, valueType) };
+      }),
+    );
   }
 
   #ad(header: Buffer, valueType: number): SivAssociatedData {

@@ -36,12 +36,15 @@ const OPENED_KEYS_CACHE = 256;
 
 const pool = new RandomPool();
 
-/** A parsed envelope of a randomized field with its encoded row (empty when none), as {@link RandomizedField.openMany} takes it. */
+/**
+ * An envelope of a randomized field to open in a batch: `length` bytes at `start` of
+ * `data` (header included, already checked by the format layer), with its encoded row
+ * (empty when none), as {@link RandomizedField.openMany} takes it.
+ */
 export interface EnvelopeToOpen {
-  readonly algorithm: number;
-  readonly header: Buffer;
-  readonly valueType: number;
-  readonly body: Buffer;
+  readonly data: Buffer;
+  readonly start: number;
+  readonly length: number;
   readonly row: Buffer;
 }
 
@@ -62,6 +65,8 @@ export class RandomizedField {
   /** Associated data per value type when no row is bound: header ‖ context. */
   readonly #aadByType: (Buffer | undefined)[] = [];
   readonly #sivAdByType: (SivAssociatedData | undefined)[] = [];
+  /** Short-value (algorithm 3) headers by value type. */
+  readonly #headers: (Buffer | undefined)[] = [];
   #siv: AesSiv | undefined;
   #xaes: Xaes256Gcm | undefined;
   #r: Buffer = Buffer.alloc(12);
@@ -131,11 +136,10 @@ export class RandomizedField {
     // N ‖ P of every short value end to end, wiped once sealed.
     const inputs = Buffer.allocUnsafe(total);
     const siv = this.#sivCipher();
-    const headers: Buffer[] = [];
     let at = 0;
     const batch = short.map((i) => {
       const item = items[i] as PlaintextToSeal;
-      const header = (headers[item.valueType] ??= headerOf(Algorithm.aesSivRandom, item.valueType, this.#keyId));
+      const header = (this.#headers[item.valueType] ??= headerOf(Algorithm.aesSivRandom, item.valueType, this.#keyId));
       pool.fill(inputs, at, NONCE_BYTES);
       inputs.set(item.plaintext, at + NONCE_BYTES);
       const input = inputs.subarray(at, at + NONCE_BYTES + item.plaintext.length);
@@ -185,13 +189,15 @@ export class RandomizedField {
     const out = new Array<Buffer | undefined>(items.length).fill(undefined);
     const short: number[] = [];
     for (let i = 0; i < items.length; i++) {
-      const item = items[i] as EnvelopeToOpen;
-      if (item.algorithm === Algorithm.aesSivRandom) {
+      const { data, start, length, row } = items[i] as EnvelopeToOpen;
+      const algorithm = (data[start] as number) >>> 4;
+      if (algorithm === Algorithm.aesSivRandom) {
         short.push(i);
         continue;
       }
       try {
-        out[i] = this.open(item.algorithm, item.header, item.valueType, item.body, item.row);
+        const envelope = data.subarray(start, start + length);
+        out[i] = this.open(algorithm, envelope, (data[start] as number) & 0x0f, envelope.subarray(HEADER_BYTES), row);
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
@@ -200,10 +206,13 @@ export class RandomizedField {
     const siv = this.#sivCipher();
     const opened = siv.decryptMany(
       short.map((i) => {
-        const item = items[i] as EnvelopeToOpen;
+        const { data, start, length, row } = items[i] as EnvelopeToOpen;
+        const valueType = (data[start] as number) & 0x0f;
+        // The header is this key's, as the key was found by the envelope's key id.
+        const header = (this.#headers[valueType] ??= headerOf(Algorithm.aesSivRandom, valueType, this.#keyId));
         // Row-bound AD differs per value: passed as a component, so the batch runs its CMAC too.
-        const ad = item.row.length !== 0 ? [this.#aad(item.header, item.valueType, item.row)] : this.#sivAd(siv, item.header, item.valueType, item.row);
-        return { input: item.body, ad };
+        const ad = row.length !== 0 ? [this.#aad(header, valueType, row)] : this.#sivAd(siv, header, valueType, row);
+        return { input: data, start: start + HEADER_BYTES, length: length - HEADER_BYTES, ad };
       }),
       NONCE_BYTES,
     );

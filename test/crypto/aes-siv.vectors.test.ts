@@ -161,6 +161,16 @@ describe('AES-SIV: cross-check and tampering', () => {
           3,
         );
         opened.forEach((o, n) => expect(skipped[n]?.toString('hex')).toBe(o?.subarray(3).toString('hex')));
+        // The same inputs as ranges of one buffer (with a byte of junk around each).
+        const starts: number[] = [];
+        const packed = Buffer.concat(
+          inputs.flatMap((input) => {
+            starts.push(starts.length === 0 ? 1 : starts.at(-1)! + inputs[starts.length - 1]!.length + 1);
+            return [Buffer.from([0xa5]), input];
+          }),
+        );
+        const ranged = siv.decryptMany(inputs.map((input, n) => ({ input: packed, start: starts[n]!, length: input.length, ad: ads[n]! })));
+        opened.forEach((o, n) => expect(ranged[n]?.toString('hex')).toBe(o?.toString('hex')));
         items.forEach((i, n) => {
           const bad = i.tamper !== undefined || (i.truncate && inputs[n]!.length !== sealed[n]!.length);
           if (bad) {

@@ -8,7 +8,7 @@
 import type { FieldsConfig } from './config.js';
 import type { DatamodelInput } from './datamodel.js';
 import { rewriteOperation } from './operations.js';
-import { openResult } from './results.js';
+import { fluentPlan, openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
 import { uniqueAlternatives } from './where.js';
 import type { FieldSealer } from './sealer-port.js';
@@ -91,7 +91,7 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
           if (model === undefined) return query(args);
           const rewritten = await rewriteOperation(rt, model, operation, args);
           const result = UNIQUE_READS.has(operation) ? await queryUnique(rewritten.args, query, operation) : await query(rewritten.args);
-          return rewritten.plan === undefined ? result : openResult(rt, rewritten.plan, result);
+          return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },
       },
     },

@@ -8,7 +8,7 @@
 import type { ProtectedField } from './config.js';
 import { openValues, rowKey, type StoredValue } from './field-access.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
-import { modelInfo, type Runtime } from './runtime.js';
+import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
 
 /** Opens every protected field in `result` (a record, a list of records, or anything else) in place. */
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
@@ -30,6 +30,35 @@ export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown)
 
 /** Values opened per Sealer call. */
 const OPEN_BATCH = 256;
+
+const SINGLE_RECORD_READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
+
+/**
+ * The plan that fits a result of the fluent API (`prisma.user.findUnique(...).orders()`).
+ * Prisma runs such a call as the parent query with `select: { orders: ... }` and hands
+ * the hook the related records already unwrapped, so the result is the relation's, not
+ * the parent's. Detected from the public hook's view: a single-record read whose
+ * select names exactly one relation, and whose result is a list or lacks that key (a
+ * plain `select: { orders: true }` result always has it). Chains (`.profile().user()`)
+ * are followed level by level.
+ */
+export function fluentPlan(rt: Runtime, plan: ResultPlan, operation: string, args: unknown, result: unknown): ResultPlan {
+  if (!SINGLE_RECORD_READS.has(operation)) return plan;
+  let current = plan;
+  let selection = args;
+  for (;;) {
+    const select = isPlainObject(selection) ? selection.select : undefined;
+    if (!isPlainObject(select)) return current;
+    const keys = Object.keys(select);
+    const relation = keys.length === 1 ? modelInfo(rt, current.model).shape.relations.get(keys[0] as string) : undefined;
+    if (relation === undefined) return current;
+    const name = keys[0] as string;
+    const unwrapped = Array.isArray(result) || (isPlainObject(result) && !(name in result));
+    if (!unwrapped) return current;
+    current = current.relations.get(name) ?? defaultPlan(relation.model);
+    selection = select[name];
+  }
+}
 
 interface OpenJob extends StoredValue {
   readonly target: Record<string, unknown>;

@@ -5,6 +5,27 @@ import type { Harness } from '../support/harness.js';
 
 export function nestedSuite(h: Harness): void {
   describe('nested writes and reads', () => {
+    it('opens relations read through the fluent API (user.orders(), order.user(), profile)', async () => {
+      const id = randomUUID();
+      await h.prisma.user.create({
+        data: { id, email: 'fluent@example.com', profile: { create: { bio: 'fluent bio' } }, orders: { create: [{ note: 'fluent one', reference: 'F1' }, { note: 'fluent two', reference: 'F2' }] } },
+      });
+      const orders = await h.prisma.user.findUnique({ where: { id } }).orders({ orderBy: { id: 'asc' } });
+      expect(orders?.map((o) => [o.note, o.reference])).toEqual([
+        ['fluent one', 'F1'],
+        ['fluent two', 'F2'],
+      ]);
+      const byReference = await h.prisma.user.findUnique({ where: { id } }).orders({ where: { reference: 'F2' } });
+      expect(byReference?.map((o) => o.note)).toEqual(['fluent two']);
+      expect((await h.prisma.user.findUniqueOrThrow({ where: { id } }).profile())?.bio).toBe('fluent bio');
+      const owner = await h.prisma.order.findFirstOrThrow({ where: { reference: 'F1' } }).user();
+      expect(owner.email).toBe('fluent@example.com');
+      expect((await h.prisma.order.findFirstOrThrow({ where: { reference: 'F2' } }).user().profile())?.bio).toBe('fluent bio');
+      // Not fluent: the same selection written out keeps its shape and is opened too.
+      expect(await h.prisma.user.findUnique({ where: { id }, select: { profile: { select: { bio: true } } } })).toEqual({ profile: { bio: 'fluent bio' } });
+      await expect(h.prisma.user.findUnique({ where: { id } }).orders({ where: { note: { contains: 'fluent' } } })).rejects.toThrow(/Order\.note/);
+    });
+
     it('seals nested creates three levels deep and opens them through include and select', async () => {
       const id = randomUUID();
       await h.prisma.tag.create({ data: { label: 'vip' } });

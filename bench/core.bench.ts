@@ -103,6 +103,45 @@ export async function runCoreBench(): Promise<{ rows: BenchRow[]; lengths: Recor
       { group: `blind index ${size} B`, name: 'fieldseal blindIndex', fn: () => sealer.blindIndex(value, ctx) },
       { group: `blind index ${size} B`, name: 'fieldseal blindIndex (email normalizer)', fn: () => sealer.blindIndex(value, emailIndex) },
     );
+    // Batches (a page of rows): 256 values of one field, each bound to its own row.
+    const batchEnc = `encrypt ${size} B × ${BATCH}`;
+    const batchDec = `decrypt ${size} B × ${BATCH}`;
+    const rows = Array.from({ length: BATCH }, (_, i) => ({ value, ctx: { ...ctx, row: `row-${i}` } }));
+    const rowTexts = await sealer.encryptMany(rows);
+    const rawTexts = rows.map(() => rawEncrypt());
+    const opened = rowTexts.map((text, i) => ({ text, ctx: rows[i]!.ctx }));
+    cases.push(
+      { group: batchEnc, name: `raw node:crypto AES-256-GCM + randomBytes(12), ${BATCH} calls`, fn: () => rows.map(() => rawEncrypt()), baseline: true },
+      {
+        group: batchEnc,
+        name: `fieldseal encrypt, ${BATCH} calls`,
+        fn: async () => {
+          for (const r of rows) await sealer.encrypt(r.value, r.ctx);
+        },
+      },
+      { group: batchEnc, name: 'fieldseal encryptMany', fn: () => sealer.encryptMany(rows) },
+      {
+        group: batchDec,
+        name: `raw node:crypto AES-256-GCM, ${BATCH} calls`,
+        fn: () => {
+          for (const text of rawTexts) {
+            const ct = Buffer.from(text, 'base64');
+            const d = createDecipheriv('aes-256-gcm', rawKey, ct.subarray(0, 12));
+            d.setAuthTag(ct.subarray(ct.length - 16));
+            Buffer.concat([d.update(ct.subarray(12, ct.length - 16)), d.final()]).toString('utf8');
+          }
+        },
+        baseline: true,
+      },
+      {
+        group: batchDec,
+        name: `fieldseal decrypt, ${BATCH} calls`,
+        fn: async () => {
+          for (const o of opened) await sealer.decrypt(o.text, o.ctx);
+        },
+      },
+      { group: batchDec, name: 'fieldseal decryptMany', fn: () => sealer.decryptMany(opened) },
+    );
   }
   const before = sealer.stats().provider;
   const rows = await runCases(cases);
@@ -111,6 +150,9 @@ export async function runCoreBench(): Promise<{ rows: BenchRow[]; lengths: Recor
   lengths['provider calls during the whole run'] = after.provider.unwrap - before.unwrap + (after.provider.wrap - before.wrap);
   return { rows, lengths };
 }
+
+/** Values per batch in the batch rows (a page of rows). */
+const BATCH = 256;
 
 /** Prints the core benchmark. */
 export async function printCoreBench(): Promise<void> {

@@ -133,7 +133,13 @@ export function decodeTexts(texts: readonly unknown[], maxLength = DEFAULT_MAX_T
   const lengths: number[] = [];
   let total = 0;
   for (const text of texts) {
-    const ok = typeof text === 'string' && text.length <= maxLength && text.startsWith(PREFIX) && isCanonicalBase64url(text, PREFIX.length);
+    // Short texts are checked here, without allocating; long ones after decoding, by
+    // re-encoding (a native loop beats a JS one beyond a few hundred characters).
+    const ok =
+      typeof text === 'string' &&
+      text.length <= maxLength &&
+      text.startsWith(PREFIX) &&
+      (text.length > LONG_TEXT ? ((text.length - PREFIX.length) & 3) !== 1 : isCanonicalBase64url(text, PREFIX.length));
     const length = ok ? base64urlBytes(text.length - PREFIX.length) : 0;
     starts.push(ok ? total : -1);
     lengths.push(length);
@@ -144,12 +150,17 @@ export function decodeTexts(texts: readonly unknown[], maxLength = DEFAULT_MAX_T
     const start = starts[i] as number;
     if (start === -1) continue;
     const length = lengths[i] as number;
-    const written = data.write((texts[i] as string).slice(PREFIX.length), start, length, 'base64url');
+    const b64 = (texts[i] as string).slice(PREFIX.length);
+    const written = data.write(b64, start, length, 'base64url');
     const min = length >= HEADER_BYTES ? MIN_BYTES[(data[start] as number) >>> 4] : undefined;
-    if (written !== length || min === undefined || length < min) starts[i] = -1;
+    const canonical = b64.length + PREFIX.length <= LONG_TEXT || data.toString('base64url', start, start + length) === b64;
+    if (written !== length || min === undefined || length < min || !canonical) starts[i] = -1;
   }
   return { data, starts, lengths };
 }
+
+/** Texts longer than this are checked for canonical encoding by re-encoding (see decodeTexts). */
+const LONG_TEXT = 256;
 
 /** Bytes encoded by `n` canonical base64url characters (no padding). */
 function base64urlBytes(n: number): number {

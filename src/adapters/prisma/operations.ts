@@ -28,7 +28,7 @@ const MANY_READS = new Set(['findFirst', 'findFirstOrThrow', 'findMany']);
 export async function rewriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
   const writes = new PendingWrites();
   const rewritten = await rewriteArgs({ sealer: rt.sealer, models: rt.models, writes }, modelName, operation, rawArgs);
-  await writes.flush(rt.sealer);
+  if (!writes.empty) await writes.flush(rt.sealer);
   return rewritten;
 }
 

@@ -36,6 +36,11 @@ export class PendingWrites {
     this.#indexes.push({ index, value, assign });
   }
 
+  /** Whether anything was recorded (reads record nothing, and skip the flush's promise). */
+  get empty(): boolean {
+    return this.#seals.length === 0 && this.#indexes.length === 0;
+  }
+
   /** Seals and indexes everything recorded, and fills the places in. */
   async flush(sealer: FieldSealer): Promise<void> {
     const seals = this.#seals;

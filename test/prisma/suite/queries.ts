@@ -57,6 +57,14 @@ export function querySuite(h: Harness): void {
       // Non-unique filters compare with every live key's token at once.
       expect((await prisma.user.findMany({ where: { ssn: { in: ['111-11-1111', '222-22-2222'] } }, orderBy: { id: 'asc' } })).map((u) => u.id).sort()).toEqual([before, after].sort());
       expect((await prisma.user.findFirst({ where: { email: 'old@example.com' } }))?.email).toBe('old@example.com');
+      // Unique writes too: update and delete find the row written under the older key.
+      const updated = await prisma.user.update({ where: { emailIndex: 'Old@Example.com' }, data: { name: 'Renamed' } });
+      expect([updated.id, updated.name]).toEqual([before, 'Renamed']);
+      expect((await prisma.user.update({ where: { ssn: '111-11-1111' }, data: { name: 'Again' } })).id).toBe(before);
+      await expect(prisma.user.update({ where: { emailIndex: 'nobody@example.com' }, data: { name: 'x' } })).rejects.toMatchObject({ code: 'P2025' });
+      expect((await prisma.user.delete({ where: { emailIndex: 'old@example.com' } })).id).toBe(before);
+      expect(await prisma.user.findUnique({ where: { id: before } })).toBeNull();
+      await expect(prisma.user.delete({ where: { ssn: '111-11-1111' } })).rejects.toMatchObject({ code: 'P2025' });
     });
 
     it('stores FPE card tokens that keep the format, open on read and answer equality', async () => {

@@ -50,6 +50,7 @@ export class Cmac {
     const chain = this.#chain;
     for (let i = 0; i < BLOCK; i++) buf[i] = (buf[i] as number) ^ (chain[i] as number);
     const out = this.#cbc.update(buf);
+    // The tag doubles as the next chaining value; `out` is ours alone, so a view suffices.
     const tag = out.subarray(out.length - BLOCK);
     this.#chain = tag;
     return tag;
@@ -104,6 +105,14 @@ export class Cmac {
     if (!complete) buf[lastStart + (length % BLOCK)] = (buf[lastStart + (length % BLOCK)] as number) ^ 0x80;
     const sub = complete ? this.#k1 : this.#k2;
     for (let i = 0; i < BLOCK; i++) buf[lastStart + i] = (buf[lastStart + i] as number) ^ (sub[i] as number);
+  }
+
+  toJSON(): string {
+    return '[Cmac]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[Cmac]';
   }
 }
 

@@ -6,7 +6,10 @@
 import { aessiv } from '@noble/ciphers/aes.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import { AesBlockCipher } from '../../src/crypto/aes-block.js';
 import { AesSiv } from '../../src/crypto/aes-siv.js';
+import { Cmac } from '../../src/crypto/cmac.js';
 import { DecryptionError, InvalidInputError } from '../../src/errors.js';
 import { haveVectors, hex, loadVectors, vectorsMissingMessage } from '../support/vectors.js';
 
@@ -187,5 +190,16 @@ describe('AES-SIV: cross-check and tampering', () => {
     const siv = new AesSiv(new Uint8Array(32));
     expect(() => siv.decrypt(new Uint8Array(15), [])).toThrow(DecryptionError);
     for (const n of [0, 16, 31, 33, 65]) expect(() => new AesSiv(new Uint8Array(n))).toThrow(InvalidInputError);
+  });
+
+  it('redacts itself and its CMAC and block ciphers in inspect and JSON output', () => {
+    const key = Buffer.alloc(64, 0xab);
+    const objects = [new AesSiv(key), new Cmac(key.subarray(0, 32)), new AesBlockCipher(key.subarray(0, 32))];
+    for (const o of objects) {
+      for (const shown of [inspect(o, { showHidden: true, depth: 5 }), JSON.stringify(o)]) {
+        expect(shown).toMatch(/^"?\[(AesSiv|Cmac|AesBlockCipher)\]"?$/);
+        expect(shown).not.toContain('abab');
+      }
+    }
   });
 });

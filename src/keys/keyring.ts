@@ -129,8 +129,8 @@ export class Keyring {
     return pending;
   }
 
-  /** {@link lookupKeys} when every one of them is in the cache (no provider call, no promise); otherwise `undefined`. */
-  lookupKeysSync(scope: string = DEFAULT_SCOPE): DataKey[] | undefined {
+  /** {@link lookupKeys} when every one of them is in the cache (no provider call); otherwise `undefined`. */
+  #cachedLookupKeys(scope: string): DataKey[] | undefined {
     const primary = this.primarySync(scope);
     if (primary === undefined) return undefined;
     const keys = [primary];
@@ -145,6 +145,9 @@ export class Keyring {
 
   /** Every key of a scope that can still open values (active and decrypt-only), primary first: lookup candidates. */
   async lookupKeys(scope: string = DEFAULT_SCOPE): Promise<DataKey[]> {
+    // The common case, all keys cached, without a promise per key.
+    const cached = this.#cachedLookupKeys(scope);
+    if (cached !== undefined) return cached;
     const primary = await this.primary(scope);
     const others = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed' && r.id !== primary.id);
     const keys = await Promise.all(others.map((r) => this.key(Number.parseInt(r.id, 16))));

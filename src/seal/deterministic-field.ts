@@ -27,8 +27,7 @@ export class DeterministicField {
 
   /** Seals `plaintext` as a full envelope. */
   seal(valueType: number, plaintext: Uint8Array): Buffer {
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    writeHeader(header, Algorithm.aesSiv, valueType, this.#keyId);
+    const header = this.#header(valueType);
     return Buffer.concat([header, this.#siv.encrypt(plaintext, this.#ad(header, valueType))]);
   }
 
@@ -36,7 +35,7 @@ export class DeterministicField {
   sealMany(items: readonly { readonly valueType: number; readonly plaintext: Uint8Array }[]): Buffer[] {
     const sealed = this.#siv.encryptMany(
       items.map((item) => {
-        const header = (this.#headers[item.valueType] ??= headerOf(Algorithm.aesSiv, item.valueType, this.#keyId));
+        const header = this.#header(item.valueType);
         return { input: item.plaintext, ad: this.#ad(header, item.valueType) };
       }),
       HEADER_BYTES,
@@ -56,10 +55,15 @@ export class DeterministicField {
       items.map(({ data, start, length }) => {
         const valueType = (data[start] as number) & 0x0f;
         // The header is this key's, as the key was found by the envelope's key id.
-        const header = (this.#headers[valueType] ??= headerOf(Algorithm.aesSiv, valueType, this.#keyId));
+        const header = this.#header(valueType);
         return { input: data, start: start + HEADER_BYTES, length: length - HEADER_BYTES, ad: this.#ad(header, valueType) };
       }),
     );
+  }
+
+  /** This key's header for a value type (batches use it as associated data before the envelope exists). */
+  #header(valueType: number): Buffer {
+    return (this.#headers[valueType] ??= headerOf(Algorithm.aesSiv, valueType, this.#keyId));
   }
 
   #ad(header: Buffer, valueType: number): SivAssociatedData {

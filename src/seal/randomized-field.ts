@@ -139,7 +139,7 @@ export class RandomizedField {
     let at = 0;
     const batch = short.map((i) => {
       const item = items[i] as PlaintextToSeal;
-      const header = (this.#headers[item.valueType] ??= headerOf(Algorithm.aesSivRandom, item.valueType, this.#keyId));
+      const header = this.#shortHeader(item.valueType);
       pool.fill(inputs, at, NONCE_BYTES);
       inputs.set(item.plaintext, at + NONCE_BYTES);
       const input = inputs.subarray(at, at + NONCE_BYTES + item.plaintext.length);
@@ -209,7 +209,7 @@ export class RandomizedField {
         const { data, start, length, row } = items[i] as EnvelopeToOpen;
         const valueType = (data[start] as number) & 0x0f;
         // The header is this key's, as the key was found by the envelope's key id.
-        const header = (this.#headers[valueType] ??= headerOf(Algorithm.aesSivRandom, valueType, this.#keyId));
+        const header = this.#shortHeader(valueType);
         // Row-bound AD differs per value: passed as a component, so the batch runs its CMAC too.
         const ad = row.length !== 0 ? [this.#aad(header, valueType, row)] : this.#sivAd(siv, header, valueType, row);
         return { input: data, start: start + HEADER_BYTES, length: length - HEADER_BYTES, ad };
@@ -218,6 +218,11 @@ export class RandomizedField {
     );
     for (let j = 0; j < short.length; j++) out[short[j] as number] = opened[j];
     return out;
+  }
+
+  /** This key's algorithm-3 header for a value type (batches use it as associated data before the envelope exists). */
+  #shortHeader(valueType: number): Buffer {
+    return (this.#headers[valueType] ??= headerOf(Algorithm.aesSivRandom, valueType, this.#keyId));
   }
 
   #sivCipher(): AesSiv {

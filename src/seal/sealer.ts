@@ -332,7 +332,6 @@ export class Sealer {
     }
   }
 
-
   /**
    * Seals a value deterministically (AES-SIV): equal values in the same field (or token
    * domain) give equal texts under the same data key, so the column can be queried by
@@ -360,7 +359,7 @@ export class Sealer {
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    const keys = this.keyring.lookupKeysSync(ctx.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope));
+    const keys = await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope);
     return keys.map((key) => toText(deterministicField(key, ctx).seal(type, bytes)));
   }
 
@@ -396,7 +395,7 @@ export class Sealer {
   /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
     const { input, bits } = prepareBlindIndex(value, options);
-    const keys = this.keyring.lookupKeysSync(options.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(options.scope ?? this.defaultScope));
+    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
     return keys.map((key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
@@ -419,7 +418,7 @@ export class Sealer {
   /** The token of `value` under every live data key of the scope, primary first, with each key's id (lookups during rotation). */
   async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
     checkContext(options);
-    const keys = this.keyring.lookupKeysSync(options.scope ?? this.defaultScope) ?? (await this.keyring.lookupKeys(options.scope ?? this.defaultScope));
+    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
     return keys.map((key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
   }
 

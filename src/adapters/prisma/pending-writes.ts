@@ -41,13 +41,12 @@ export class PendingWrites {
     return this.#seals.length === 0 && this.#indexes.length === 0;
   }
 
-  /** Seals and indexes everything recorded, and fills the places in. */
+  /** Seals and indexes everything recorded, and fills the places in (callers skip it when {@link empty}). */
   async flush(sealer: FieldSealer): Promise<void> {
     const seals = this.#seals;
     const indexes = this.#indexes;
     this.#seals = [];
     this.#indexes = [];
-    if (seals.length === 0 && indexes.length === 0) return;
     const [stored, tokens] = await Promise.all([sealValues(sealer, seals), indexValues(sealer, indexes)]);
     for (let i = 0; i < seals.length; i++) (seals[i] as PendingSeal).assign(stored[i] as string | Uint8Array | null);
     for (let i = 0; i < indexes.length; i++) (indexes[i] as PendingIndex).assign(tokens[i] as string | null);

@@ -14,22 +14,15 @@ import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
   const jobs: OpenJob[] = [];
   collect(rt, plan, result, jobs);
-  // Protected values in batches: the Sealer opens a field's short values with a few AES
-  // calls per batch instead of two or three per value. Batches of OPEN_BATCH keep few
-  // per-value objects alive at once (young-generation GC copies every live one).
-  for (let start = 0; start < jobs.length; start += OPEN_BATCH) {
-    const batch = jobs.slice(start, start + OPEN_BATCH);
-    const opened = await openValues(rt.sealer, batch);
-    for (let i = 0; i < batch.length; i++) {
-      const job = batch[i] as OpenJob;
-      job.target[job.field.field] = opened[i];
-    }
+  // Every protected value in one batch: the Sealer opens a field's short values with a few
+  // AES calls per chunk instead of two or three per value (it chunks large batches itself).
+  const opened = await openValues(rt.sealer, jobs);
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i] as OpenJob;
+    job.target[job.field.field] = opened[i];
   }
   return result;
 }
-
-/** Values opened per Sealer call. */
-const OPEN_BATCH = 256;
 
 const SINGLE_RECORD_READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
 

@@ -1,13 +1,13 @@
 /**
  * FF1 (src/crypto/ff1.ts, NIST SP 800-38G §5.1) against every case of Wycheproof
  * aes_ff1_base10_test.json and aes_ff1_base36_test.json and the 67 NIST samples and ACVP
- * cases in ../shared/vectors/nist_ff1.json, both directions; FF3-1 against nist_ff3_1.json.
+ * cases in test/vectors/nist_ff1.json, both directions; FF3-1 against nist_ff3_1.json.
  */
 import { describe, expect, it } from 'vitest';
 import { Ff1, FF1_LEGACY_MIN_DOMAIN } from '../../src/crypto/ff1.js';
 import { Ff3_1 } from '../../src/crypto/ff3-1.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { haveVectors, hex, loadVectors, vectorsMissingMessage } from '../support/vectors.js';
+import { hex, loadVectors } from '../support/vectors.js';
 
 interface FpeCase {
   tcId: number;
@@ -31,8 +31,6 @@ interface SampleCase {
   plaintext: string;
   ciphertext: string;
 }
-
-if (!haveVectors) console.warn(`FF1/FF3-1 vectors skipped: ${vectorsMissingMessage}`);
 
 function runWycheproof(name: string): { valid: number; invalid: number; small: number } {
   const file = loadVectors<FpeFile>(`wycheproof/${name}`);
@@ -79,7 +77,7 @@ function runWycheproof(name: string): { valid: number; invalid: number; small: n
   return { valid, invalid, small };
 }
 
-describe.skipIf(!haveVectors)('FF1: vectors', () => {
+describe('FF1: vectors', () => {
   it('Wycheproof aes_ff1_base10_test.json: every case', () => {
     expect(runWycheproof('aes_ff1_base10_test.json')).toEqual({ valid: 3312, invalid: 533, small: 12 });
   });
@@ -103,7 +101,7 @@ describe.skipIf(!haveVectors)('FF1: vectors', () => {
   });
 });
 
-describe.skipIf(!haveVectors)('FF3-1: vectors', () => {
+describe('FF3-1: vectors', () => {
   it('nist_ff3_1.json `tests`: all 115, both directions', () => {
     const file = loadVectors<{ numberOfTests: number; tests: SampleCase[] }>('nist_ff3_1.json');
     let executed = 0;

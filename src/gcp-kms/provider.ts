@@ -106,7 +106,7 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
       onAbort = () => reject(toGcpProviderError(operation, what, undefined, deadline.reason() ?? 'deadline', timeoutMs));
       deadline.signal.addEventListener('abort', onAbort, { once: true });
     });
-    const pending = run();
+    const pending = connected(deadline.signal).then(run);
     pending.catch(() => undefined);
     try {
       return await Promise.race([pending, aborted]);
@@ -115,6 +115,22 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
     } finally {
       if (onAbort !== undefined) deadline.signal.removeEventListener('abort', onAbort);
     }
+  };
+
+  // Each method of the official client starts `initialize()` with a `.catch` that rethrows,
+  // so a channel that cannot be set up (no credentials found, say) leaves a rejection nobody
+  // handles, which ends a process run with --unhandled-rejections=strict. Awaiting the same
+  // (memoized) initialization first, and calling a method only once it has succeeded, makes
+  // that failure this call's error instead.
+  let initializationFailed = false;
+  const connected = async (signal: AbortSignal): Promise<void> => {
+    try {
+      await client.initialize();
+    } catch (error) {
+      initializationFailed = true;
+      throw error;
+    }
+    if (signal.aborted) throw new Error('aborted before the call was sent');
   };
 
   const requireKnown = (kekRef: string, what: string): void => {
@@ -177,7 +193,9 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
       return plaintext;
     },
     async close() {
-      if (ownsClient) await client.close();
+      // A client whose channel never came up has nothing to close (its close() would only
+      // replay the initialization error).
+      if (ownsClient && !initializationFailed) await client.close();
     },
   };
   const summary = { provider: GCP_PROVIDER, primaryKekRef: primary, kekRefs: names };

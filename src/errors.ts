@@ -18,7 +18,9 @@ export type FieldsealErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   | 'QUERY_UNSUPPORTED'
   | 'PLAINTEXT_REJECTED'
-  | 'KEY_STORE_FAILED';
+  | 'KEY_STORE_FAILED'
+  | 'KEY_WIPED'
+  | 'KEY_USAGE_LIMIT';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -63,6 +65,33 @@ export class KeyDestroyedError extends FieldsealError {
   constructor(keyId: string) {
     super('KEY_DESTROYED', `data key ${keyId} was destroyed; values sealed under it are unrecoverable`);
     this.keyId = keyId;
+  }
+}
+
+/**
+ * A data key object was used after it was wiped from memory. Operations hold a lease on
+ * the keys they use, so this signals a bug (a key used outside its lease); it is thrown
+ * instead of computing with zeroed key bytes.
+ */
+export class KeyWipedError extends FieldsealError {
+  /** The wiped key's id. */
+  readonly keyId: string;
+  constructor(keyId: string) {
+    super('KEY_WIPED', `data key ${keyId} was wiped from memory and cannot be used; fetch it from the keyring again`);
+    this.keyId = keyId;
+  }
+}
+
+/** A data key has sealed as many values as `maxEncryptionsPerKey` allows; rotate the scope's data key. */
+export class KeyUsageLimitError extends FieldsealError {
+  /** The exhausted key's id. */
+  readonly keyId: string;
+  /** The configured limit. */
+  readonly limit: number;
+  constructor(keyId: string, limit: number) {
+    super('KEY_USAGE_LIMIT', `data key ${keyId} has sealed its limit of ${limit} values in this process; rotate the scope's data key (rotateDataKey)`);
+    this.keyId = keyId;
+    this.limit = limit;
   }
 }
 

@@ -23,7 +23,7 @@ export { memoryKeyStore, type KeyStore } from './keys/key-store.js';
 export { fileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store.js';
 export type { KeyCacheOptions, KeyCacheStats } from './keys/key-cache.js';
 export type { ProviderCallPolicy, ProviderCallCounters } from './keys/provider-call.js';
-export { Keyring, type KeyringOptions, type KeyringStats } from './keys/keyring.js';
+export { Keyring, UNKNOWN_KEY_RETRY_MS, type KeyringOptions, type KeyringStats } from './keys/keyring.js';
 export type { DataKey } from './keys/data-key.js';
 export type { SubkeyPurpose } from './keys/subkey.js';
 export {

@@ -15,10 +15,11 @@ import type { DataKey } from './data-key.js';
 export interface KeyCacheOptions {
   /** How long an unwrapped key may be used before it is unwrapped again (default 15 min). */
   readonly maxAgeMs?: number;
-  /** How many unwrapped keys to hold (default 1000). */
+  /**
+   * How many unwrapped keys to hold (default 1000). More keys may be in use at once: a key
+   * an operation holds is wiped only when that operation releases it.
+   */
   readonly maxEntries?: number;
-  /** How many values one cached key may seal before it is unwrapped again (default unlimited). */
-  readonly maxEncryptions?: number;
 }
 
 /** Cache counters. */
@@ -34,29 +35,29 @@ export interface KeyCacheStats {
 export class KeyCache {
   readonly maxAgeMs: number;
   readonly maxEntries: number;
-  readonly maxEncryptions: number;
   readonly #entries = new Map<number, DataKey>();
   readonly #stats: KeyCacheStats = { hits: 0, misses: 0, evictions: 0, expirations: 0, size: 0 };
 
   constructor(options: KeyCacheOptions = {}) {
     this.maxAgeMs = options.maxAgeMs ?? 15 * 60_000;
     this.maxEntries = options.maxEntries ?? 1000;
-    this.maxEncryptions = options.maxEncryptions ?? Number.POSITIVE_INFINITY;
+    if ((options as { maxEncryptions?: unknown }).maxEncryptions !== undefined) {
+      throw new ConfigurationError('cache.maxEncryptions was replaced by maxEncryptionsPerKey (a limit per data key, not per cache entry)');
+    }
     if (!(this.maxAgeMs > 0)) throw new ConfigurationError('cache.maxAgeMs must be positive');
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new ConfigurationError('cache.maxEntries must be a positive integer');
-    if (!(this.maxEncryptions > 0)) throw new ConfigurationError('cache.maxEncryptions must be positive');
   }
 
-  /** The cached key, or undefined if absent or expired (expired keys are disposed). */
+  /** The cached key, or undefined if absent or expired (expired keys are retired). */
   get(id: number, now = Date.now()): DataKey | undefined {
     const key = this.#entries.get(id);
     if (key === undefined) {
       this.#stats.misses++;
       return undefined;
     }
-    if (now - key.loadedAt >= this.maxAgeMs || key.encryptions >= this.maxEncryptions) {
+    if (now - key.loadedAt >= this.maxAgeMs) {
       this.#entries.delete(id);
-      key.dispose();
+      key.retire();
       this.#stats.expirations++;
       this.#stats.misses++;
       return undefined;
@@ -76,30 +77,30 @@ export class KeyCache {
   /** Inserts a freshly unwrapped key, evicting the least recently used past the bound. */
   set(key: DataKey): void {
     const previous = this.#entries.get(key.numericId);
-    if (previous !== undefined && previous !== key) previous.dispose();
+    if (previous !== undefined && previous !== key) previous.retire();
     this.#entries.delete(key.numericId);
     this.#entries.set(key.numericId, key);
     this.#last = key.numericId;
     while (this.#entries.size > this.maxEntries) {
       const [oldestId, oldest] = this.#entries.entries().next().value as [number, DataKey];
       this.#entries.delete(oldestId);
-      oldest.dispose();
+      oldest.retire();
       this.#stats.evictions++;
     }
   }
 
-  /** Drops a key (destroyed or rewrapped) and wipes it. */
+  /** Drops a key (destroyed or rewrapped); it is wiped once no operation holds it. */
   delete(id: number): void {
     const key = this.#entries.get(id);
     if (key !== undefined) {
       this.#entries.delete(id);
-      key.dispose();
+      key.retire();
     }
   }
 
   /** Drops every key. */
   clear(): void {
-    for (const key of this.#entries.values()) key.dispose();
+    for (const key of this.#entries.values()) key.retire();
     this.#entries.clear();
   }
 

@@ -1,7 +1,12 @@
 /**
  * The keyring: data keys per scope, one primary each, unwrapped on demand through the key
- * provider and kept in a bounded cache. In steady state the hot path (`primarySync`,
- * `keySync`) is a map lookup: no provider call, no promise.
+ * provider and kept in a bounded cache. In steady state the hot path (`leasePrimarySync`,
+ * `leaseKeySync`) is a map lookup: no provider call, no promise.
+ *
+ * Every key it hands out is leased: the caller holds it until it calls `release()`, and the
+ * cache may drop it meanwhile without wiping it (see data-key.ts). Single-flight loads hand
+ * each waiter its own hold in the same synchronous step in which the load finishes, so no
+ * eviction can slip in between a load and its waiters.
  *
  * Lifecycle (docs/key-management.md): create on first use, rotate (new primary, old key
  * decrypt-only), rewrap under a new KEK (no data touched), destroy (crypto-shredding).
@@ -9,11 +14,12 @@
  * @module
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { ConfigurationError, KeyDestroyedError, KeyNotFoundError, ProviderError } from '../errors.js';
+import { ConfigurationError, KeyDestroyedError, KeyNotFoundError, KeyUsageLimitError, ProviderError } from '../errors.js';
 import { keyIdToString } from '../format/envelope.js';
 import { DataKey } from './data-key.js';
 import { DEFAULT_SCOPE, type DataKeyRecord, type DataKeyState } from './data-key-record.js';
 import { KeyCache, type KeyCacheOptions, type KeyCacheStats } from './key-cache.js';
+import { KeyLoads } from './key-loads.js';
 import type { KeyStore } from './key-store.js';
 import { ProviderCaller, type ProviderCallCounters, type ProviderCallPolicy } from './provider-call.js';
 import { DATA_KEY_BYTES, type KeyProvider, type WrapContext } from './provider.js';
@@ -27,13 +33,26 @@ export interface KeyringOptions {
   readonly providerCalls?: ProviderCallPolicy;
   /** Create a scope's first key on first use (default true). When false, a scope without keys is a KeyNotFoundError. */
   readonly autoCreate?: boolean;
+  /**
+   * The most values (randomized or deterministic) one data key may seal in this process,
+   * counted per key id across every call, batch calls included, and across cache reloads
+   * (default unlimited). Past it, sealing in the scope fails with KeyUsageLimitError until
+   * the scope's data key is rotated. With N processes a key may seal up to N times this.
+   */
+  readonly maxEncryptionsPerKey?: number;
 }
+
+/** How long a key id that the store does not have is answered "not found" without reading the store again. */
+export const UNKNOWN_KEY_RETRY_MS = 1_000;
+
+/** Bound on remembered unknown key ids (the memory is cleared past it). */
+const MAX_REMEMBERED_MISSES = 10_000;
 
 /** Keyring counters. */
 export interface KeyringStats {
   readonly cache: KeyCacheStats;
   readonly provider: Readonly<ProviderCallCounters>;
-  /** Values sealed per cached data key id since it was loaded. */
+  /** Values sealed per data key id by this process. */
   readonly encryptionsByKey: Readonly<Record<string, number>>;
 }
 
@@ -50,9 +69,14 @@ export class Keyring {
   #records = new Map<number, DataKeyRecord>();
   /** Primary key id per scope, as last read from the store. */
   #primaries = new Map<string, number>();
-  readonly #pendingUnwraps = new Map<number, Promise<DataKey>>();
+  readonly #unwraps = new KeyLoads<number>();
   #pendingReload: Promise<void> | undefined;
-  readonly #pendingCreates = new Map<string, Promise<DataKey>>();
+  readonly #creates = new KeyLoads<string>();
+  readonly #maxEncryptionsPerKey: number;
+  /** Values sealed per key id by this process (kept when the key leaves the cache). */
+  readonly #sealed = new Map<number, number>();
+  /** Key ids the store did not have, with when that was found. */
+  readonly #misses = new Map<number, number>();
 
   constructor(options: KeyringOptions) {
     const providers = Array.isArray(options.provider) ? [...(options.provider as readonly KeyProvider[])] : [options.provider as KeyProvider];
@@ -67,6 +91,8 @@ export class Keyring {
     this.#cache = new KeyCache(options.cache);
     this.#caller = new ProviderCaller(options.providerCalls);
     this.#autoCreate = options.autoCreate ?? true;
+    this.#maxEncryptionsPerKey = options.maxEncryptionsPerKey ?? Number.POSITIVE_INFINITY;
+    if (!(this.#maxEncryptionsPerKey >= 1)) throw new ConfigurationError('maxEncryptionsPerKey must be at least 1');
   }
 
   /** The provider that wraps new keys. */
@@ -94,64 +120,83 @@ export class Keyring {
     return [...this.#records.values()];
   }
 
-  /** The scope's primary key if it is cached and fresh: the no-await hot path. */
-  primarySync(scope: string = DEFAULT_SCOPE): DataKey | undefined {
+  /** The scope's primary key, leased, if it is cached and fresh: the no-await hot path. Release it after use. */
+  leasePrimarySync(scope: string = DEFAULT_SCOPE): DataKey | undefined {
     const id = this.#primaries.get(scope);
-    return id === undefined ? undefined : this.#cache.get(id);
+    return id === undefined ? undefined : this.#cache.get(id)?.retain();
   }
 
-  /** The scope's primary key, unwrapping (or creating) it when needed. */
-  async primary(scope: string = DEFAULT_SCOPE): Promise<DataKey> {
+  /** The scope's primary key, leased, unwrapping (or creating) it when needed. Release it after use. */
+  async leasePrimary(scope: string = DEFAULT_SCOPE): Promise<DataKey> {
     checkScope(scope);
-    const cached = this.primarySync(scope);
+    const cached = this.leasePrimarySync(scope);
     if (cached !== undefined) return cached;
     if (!this.#primaries.has(scope)) await this.reload();
     const id = this.#primaries.get(scope);
-    if (id !== undefined) return this.key(id);
+    if (id !== undefined) return this.leaseKey(id);
     if (!this.#autoCreate) throw new KeyNotFoundError(scope, `no primary data key for scope '${scope}'`);
-    return this.#createFirst(scope);
+    return this.#creates.join(scope, () => this.#createFirst(scope));
   }
 
-  /** A key by id if cached and fresh: the no-await hot path of decryption. */
-  keySync(id: number): DataKey | undefined {
-    return this.#cache.get(id);
+  /** A key by id, leased, if cached and fresh: the no-await hot path of decryption. Release it after use. */
+  leaseKeySync(id: number): DataKey | undefined {
+    return this.#cache.get(id)?.retain();
   }
 
-  /** A key by id, unwrapping it once however many callers ask at the same time (single-flight). */
-  async key(id: number): Promise<DataKey> {
-    const cached = this.#cache.get(id);
-    if (cached !== undefined) return cached;
-    let pending = this.#pendingUnwraps.get(id);
-    if (pending === undefined) {
-      pending = this.#unwrap(id).finally(() => this.#pendingUnwraps.delete(id));
-      this.#pendingUnwraps.set(id, pending);
-    }
-    return pending;
+  /** A key by id, leased, unwrapping it once however many callers ask at the same time (single-flight). Release it after use. */
+  leaseKey(id: number): Promise<DataKey> {
+    const cached = this.leaseKeySync(id);
+    if (cached !== undefined) return Promise.resolve(cached);
+    return this.#unwraps.join(id, () => this.#unwrap(id));
   }
 
-  /** {@link lookupKeys} when every one of them is in the cache (no provider call); otherwise `undefined`. */
+  /** {@link leaseLookupKeys} when every one of them is in the cache (no provider call); otherwise `undefined`. */
   #cachedLookupKeys(scope: string): DataKey[] | undefined {
-    const primary = this.primarySync(scope);
-    if (primary === undefined) return undefined;
+    const primaryId = this.#primaries.get(scope);
+    if (primaryId === undefined || this.#cache.get(primaryId) === undefined) return undefined;
+    const ids = [primaryId];
+    for (const [id, r] of this.#records) {
+      if (r.scope !== scope || r.state === 'destroyed' || id === primaryId) continue;
+      if (this.#cache.get(id) === undefined) return undefined;
+      ids.push(id);
+    }
+    // Retained only once all are known to be cached: nothing to hand back on the way out.
+    return ids.map((id) => (this.#cache.get(id) as DataKey).retain());
+  }
+
+  /**
+   * Every key of a scope that can still open values (active and decrypt-only), primary
+   * first, each leased: lookup candidates. Release each after use.
+   */
+  async leaseLookupKeys(scope: string = DEFAULT_SCOPE): Promise<DataKey[]> {
+    // The common case, all keys cached, without a promise per key.
+    const cached = this.#cachedLookupKeys(scope);
+    if (cached !== undefined) return cached;
+    const primary = await this.leasePrimary(scope);
+    const others = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed' && r.id !== primary.id);
+    const settled = await Promise.allSettled(others.map((r) => this.leaseKey(Number.parseInt(r.id, 16))));
     const keys = [primary];
-    for (const r of this.#records.values()) {
-      if (r.scope !== scope || r.state === 'destroyed' || r.id === primary.id) continue;
-      const key = this.keySync(Number.parseInt(r.id, 16));
-      if (key === undefined) return undefined;
-      keys.push(key);
+    let failure: PromiseRejectedResult | undefined;
+    for (const result of settled) {
+      if (result.status === 'fulfilled') keys.push(result.value);
+      else failure ??= result;
+    }
+    if (failure !== undefined) {
+      for (const key of keys) key.release();
+      throw failure.reason;
     }
     return keys;
   }
 
-  /** Every key of a scope that can still open values (active and decrypt-only), primary first: lookup candidates. */
-  async lookupKeys(scope: string = DEFAULT_SCOPE): Promise<DataKey[]> {
-    // The common case, all keys cached, without a promise per key.
-    const cached = this.#cachedLookupKeys(scope);
-    if (cached !== undefined) return cached;
-    const primary = await this.primary(scope);
-    const others = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed' && r.id !== primary.id);
-    const keys = await Promise.all(others.map((r) => this.key(Number.parseInt(r.id, 16))));
-    return [primary, ...keys];
+  /**
+   * Counts `count` values about to be sealed under `key` against `maxEncryptionsPerKey`,
+   * before they are sealed; throws KeyUsageLimitError (counting nothing) when they would
+   * pass it.
+   */
+  countSeals(key: DataKey, count: number): void {
+    const used = (this.#sealed.get(key.numericId) ?? 0) + count;
+    if (used > this.#maxEncryptionsPerKey) throw new KeyUsageLimitError(key.id, this.#maxEncryptionsPerKey);
+    this.#sealed.set(key.numericId, used);
   }
 
   /** Makes a new primary key for the scope; the previous primary becomes decrypt-only. */
@@ -185,16 +230,23 @@ export class Keyring {
 
   /**
    * Destroys data keys (crypto-shredding): the wrapped bytes are erased from the store and
-   * the cache; values sealed under them can never be opened again. Irreversible.
+   * the cache; values sealed under them can never be opened again. Irreversible. An id the
+   * store does not have is a KeyNotFoundError (nothing is destroyed); a scope's active
+   * primary is destroyed only with `allowPrimary` (erasing a whole scope is `shred`).
    */
-  async destroy(ids: readonly string[]): Promise<number> {
+  async destroy(ids: readonly string[], options: { readonly allowPrimary?: boolean } = {}): Promise<number> {
     const wanted = new Set(ids);
     let destroyed = 0;
     const records = await this.#store.update((current) => {
       destroyed = 0;
+      const known = new Set(current.map((r) => r.id));
+      for (const id of wanted) if (!known.has(id)) throw new KeyNotFoundError(id);
       const now = new Date().toISOString();
       return current.map((r) => {
         if (!wanted.has(r.id) || r.state === 'destroyed') return r;
+        if (r.primary && options.allowPrimary !== true) {
+          throw new ConfigurationError(`data key ${r.id} is the primary of scope '${r.scope}': rotate first, or shred the scope to erase it`);
+        }
         destroyed++;
         return { ...r, state: 'destroyed' as const, primary: false, wrapped: '', updatedAt: now };
       });
@@ -209,7 +261,7 @@ export class Keyring {
     checkScope(scope);
     await this.reload();
     const ids = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed').map((r) => r.id);
-    return this.destroy(ids);
+    return this.destroy(ids, { allowPrimary: true });
   }
 
   /**
@@ -260,7 +312,7 @@ export class Keyring {
   /** Counters: cache, provider calls, encryptions per key. */
   stats(): KeyringStats {
     const encryptionsByKey: Record<string, number> = {};
-    for (const key of this.#cache.keys()) encryptionsByKey[key.id] = key.encryptions;
+    for (const [id, count] of this.#sealed) encryptionsByKey[keyIdToString(id)] = count;
     return { cache: this.#cache.stats(), provider: { ...this.#caller.counters }, encryptionsByKey };
   }
 
@@ -285,21 +337,31 @@ export class Keyring {
     this.#primaries = primaries;
   }
 
+  /** Unwraps a key and caches it; resolves to the key with one hold, which the caller hands on. */
   async #unwrap(id: number): Promise<DataKey> {
     let record = this.#records.get(id);
-    if (record === undefined) {
-      await this.reload(); // another process may have created it
-      record = this.#records.get(id);
-    }
     const idText = keyIdToString(id);
-    if (record === undefined) throw new KeyNotFoundError(idText);
+    if (record === undefined) {
+      // Another process may have created it; but an id the store lacked a moment ago is
+      // answered from memory, so a run of values under a bogus id reads the store once.
+      const missedAt = this.#misses.get(id);
+      if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_KEY_RETRY_MS) throw new KeyNotFoundError(idText);
+      await this.reload();
+      record = this.#records.get(id);
+      if (record === undefined) {
+        if (this.#misses.size >= MAX_REMEMBERED_MISSES) this.#misses.clear();
+        this.#misses.set(id, Date.now());
+        throw new KeyNotFoundError(idText);
+      }
+      this.#misses.delete(id);
+    }
     if (record.state === 'destroyed') throw new KeyDestroyedError(idText);
     const provider = this.#providerFor(record.kekRef);
     const context: WrapContext = { keyId: record.id, scope: record.scope };
     const wrapped = { kekRef: record.kekRef, ciphertext: Buffer.from(record.wrapped, 'base64') };
     const bytes = await this.#caller.call(provider, 'unwrap', (signal) => provider.unwrap(wrapped, context, { signal }));
     if (bytes.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, `unwrapped data key ${idText} has the wrong length`);
-    const key = new DataKey(record.id, record.scope, Uint8Array.from(bytes));
+    const key = new DataKey(record.id, record.scope, Uint8Array.from(bytes)).retain();
     this.#cache.set(key);
     return key;
   }
@@ -343,29 +405,25 @@ export class Keyring {
     return { record, key: new DataKey(id, scope, plaintext) };
   }
 
-  /** First key of a scope. If another process created one meanwhile, that one wins and ours is dropped. */
+  /**
+   * First key of a scope, with one hold for the caller. If another process created one
+   * meanwhile, that one wins and ours is wiped.
+   */
   async #createFirst(scope: string): Promise<DataKey> {
-    let pending = this.#pendingCreates.get(scope);
-    if (pending === undefined) {
-      pending = (async () => {
-        const { record, key } = await this.#newKey(scope);
-        let winner: DataKeyRecord = record;
-        const records = await this.#store.update((current) => {
-          const existing = current.find((r) => r.scope === scope && r.primary && r.state === 'active');
-          winner = existing ?? record;
-          return existing === undefined ? [...current, record] : current;
-        });
-        this.#index(records);
-        if (winner === record) {
-          this.#cache.set(key);
-          return key;
-        }
-        key.dispose();
-        return this.key(Number.parseInt(winner.id, 16));
-      })().finally(() => this.#pendingCreates.delete(scope));
-      this.#pendingCreates.set(scope, pending);
+    const { record, key } = await this.#newKey(scope);
+    let winner: DataKeyRecord = record;
+    const records = await this.#store.update((current) => {
+      const existing = current.find((r) => r.scope === scope && r.primary && r.state === 'active');
+      winner = existing ?? record;
+      return existing === undefined ? [...current, record] : current;
+    });
+    this.#index(records);
+    if (winner === record) {
+      this.#cache.set(key.retain());
+      return key;
     }
-    return pending;
+    key.retire();
+    return this.leaseKey(Number.parseInt(winner.id, 16));
   }
 }
 

@@ -67,13 +67,23 @@ export interface SealerOptions {
   readonly store: KeyStore;
   /** Limits of the unwrapped-key cache. */
   readonly cache?: KeyCacheOptions;
+  /**
+   * The most values one data key may seal in this process, counted per key across every
+   * call (default unlimited). Past it, sealing in the scope fails with KeyUsageLimitError
+   * until `rotateDataKey`; docs/key-management.md says what it bounds.
+   */
+  readonly maxEncryptionsPerKey?: number;
   /** Retries, backoff and deadline of provider calls. */
   readonly providerCalls?: ProviderCallPolicy;
   /** Scope used when a context names none (default `default`). */
   readonly defaultScope?: string;
   /** Create a scope's first data key on first use (default true). */
   readonly autoCreateKeys?: boolean;
-  /** Longest sealed text `decrypt` accepts, in characters (default 64 Mi). */
+  /**
+   * Longest sealed text, in characters (default 1 Mi, about 768 KiB of plaintext): `decrypt`
+   * refuses longer texts before any work, and `encrypt` refuses values whose sealed text
+   * would be longer, so nothing is sealed that could not be opened.
+   */
   readonly maxTextLength?: number;
   /** Load (or create) the default scope's key during `createSealer`, so that misconfiguration fails at start-up (default true). */
   readonly warm?: boolean;
@@ -91,7 +101,7 @@ export interface SealerStats extends KeyringStats {
 export async function createSealer(options: SealerOptions): Promise<Sealer> {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('createSealer needs { provider, store }');
   const sealer = new Sealer(options);
-  if (options.warm ?? true) await sealer.keyring.primary(sealer.defaultScope);
+  if (options.warm ?? true) (await sealer.keyring.leasePrimary(sealer.defaultScope)).release();
   else await sealer.keyring.reload();
   return sealer;
 }
@@ -103,6 +113,8 @@ export class Sealer {
   /** Scope used when a context names none. */
   readonly defaultScope: string;
   readonly #maxTextLength: number;
+  /** The largest plaintext (in bytes) whose sealed text fits in `maxTextLength`. */
+  readonly #maxPlaintextBytes: number;
   #encryptions = 0;
   #decryptions = 0;
   #decryptionFailures = 0;
@@ -115,9 +127,21 @@ export class Sealer {
       cache: options.cache,
       providerCalls: options.providerCalls,
       autoCreate: options.autoCreateKeys,
+      maxEncryptionsPerKey: options.maxEncryptionsPerKey,
     });
     this.defaultScope = options.defaultScope ?? DEFAULT_SCOPE;
     this.#maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+    if (!Number.isInteger(this.#maxTextLength) || this.#maxTextLength < ciphertextLength(0)) {
+      throw new ConfigurationError(`maxTextLength must be an integer of at least ${ciphertextLength(0)}`);
+    }
+    this.#maxPlaintextBytes = largestPlaintext(this.#maxTextLength);
+  }
+
+  /** Refuses a plaintext whose sealed text `decrypt` would refuse as too long. */
+  #checkSize(bytes: Uint8Array): void {
+    if (bytes.length > this.#maxPlaintextBytes) {
+      throw new InvalidInputError(`value of ${bytes.length} bytes is too long to seal: its sealed text would exceed maxTextLength (${this.#maxTextLength} characters)`);
+    }
   }
 
   /**
@@ -129,12 +153,17 @@ export class Sealer {
   async encrypt<T extends Sealable>(value: T, ctx: FieldContext): Promise<Sealed<Widen<T>>> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
+    this.#checkSize(bytes);
     const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
-    const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
-    key.encryptions++;
-    this.#encryptions++;
-    return toText(envelope) as Sealed<Widen<T>>;
+    const key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+    try {
+      this.keyring.countSeals(key, 1);
+      const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
+      this.#encryptions++;
+      return toText(envelope) as Sealed<Widen<T>>;
+    } finally {
+      key.release();
+    }
   }
 
   /**
@@ -146,13 +175,17 @@ export class Sealer {
     try {
       checkContext(ctx);
       const envelope = parseText(text, this.#maxTextLength);
-      const key = this.keyring.keySync(envelope.keyId) ?? (await this.keyring.key(envelope.keyId));
-      if (key.scope !== (ctx.scope ?? this.defaultScope)) throw new DecryptionError('decryption failed: the value belongs to another key scope');
+      const key = this.keyring.leaseKeySync(envelope.keyId) ?? (await this.keyring.leaseKey(envelope.keyId));
       let plaintext: Buffer;
-      if (envelope.algorithm !== Algorithm.aesSiv) {
-        plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
-      } else {
-        plaintext = deterministicField(key, ctx).open(envelope.header, envelope.valueType, envelope.body);
+      try {
+        if (key.scope !== (ctx.scope ?? this.defaultScope)) throw new DecryptionError('decryption failed: the value belongs to another key scope');
+        if (envelope.algorithm !== Algorithm.aesSiv) {
+          plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
+        } else {
+          plaintext = deterministicField(key, ctx).open(envelope.header, envelope.valueType, envelope.body);
+        }
+      } finally {
+        key.release();
       }
       const value = decodeValue(envelope.valueType, plaintext) as T;
       this.#decryptions++;
@@ -189,28 +222,36 @@ export class Sealer {
       const end = Math.min(items.length, start + BATCH_CHUNK);
       const groups = new Map<RandomizedField | DeterministicField, { key: DataKey; indexes: number[] }>();
       const plaintexts = new Array<PlaintextToSeal>(end - start);
-      let scope: string | undefined;
-      let key: DataKey | undefined;
-      for (let i = start; i < end; i++) {
-        const { value, ctx } = items[i] as (typeof items)[number];
-        checkContext(ctx);
-        const { type, bytes } = encodeValue(value);
-        const valueScope = ctx.scope ?? this.defaultScope;
-        if (key === undefined || valueScope !== scope) {
-          scope = valueScope;
-          key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+      // Keys stay leased until the chunk is sealed: later values may await other scopes' keys.
+      const held: DataKey[] = [];
+      try {
+        let scope: string | undefined;
+        let key: DataKey | undefined;
+        for (let i = start; i < end; i++) {
+          const { value, ctx } = items[i] as (typeof items)[number];
+          checkContext(ctx);
+          const { type, bytes } = encodeValue(value);
+          this.#checkSize(bytes);
+          const valueScope = ctx.scope ?? this.defaultScope;
+          if (key === undefined || valueScope !== scope) {
+            scope = valueScope;
+            key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+            held.push(key);
+          }
+          const field = deterministic ? deterministicField(key, ctx) : randomizedField(key, ctx.model, ctx.field);
+          const group = groups.get(field);
+          if (group === undefined) groups.set(field, { key, indexes: [i] });
+          else group.indexes.push(i);
+          plaintexts[i - start] = { valueType: type, plaintext: bytes, row: encodeRow(deterministic ? undefined : ctx.row) }; // the row is never bound in deterministic mode
         }
-        const field = deterministic ? deterministicField(key, ctx) : randomizedField(key, ctx.model, ctx.field);
-        const group = groups.get(field);
-        if (group === undefined) groups.set(field, { key, indexes: [i] });
-        else group.indexes.push(i);
-        plaintexts[i - start] = { valueType: type, plaintext: bytes, row: encodeRow(deterministic ? undefined : ctx.row) }; // the row is never bound in deterministic mode
-      }
-      for (const [field, { key: groupKey, indexes }] of groups) {
-        const sealed = field.sealMany(indexes.map((i) => plaintexts[i - start] as PlaintextToSeal));
-        groupKey.encryptions += indexes.length;
-        this.#encryptions += indexes.length;
-        for (let j = 0; j < indexes.length; j++) texts[indexes[j] as number] = toText(sealed[j] as Buffer);
+        for (const [field, { key: groupKey, indexes }] of groups) {
+          this.keyring.countSeals(groupKey, indexes.length);
+          const sealed = field.sealMany(indexes.map((i) => plaintexts[i - start] as PlaintextToSeal));
+          this.#encryptions += indexes.length;
+          for (let j = 0; j < indexes.length; j++) texts[indexes[j] as number] = toText(sealed[j] as Buffer);
+        }
+      } finally {
+        for (const key of held) key.release();
       }
     }
     return texts;
@@ -254,9 +295,26 @@ export class Sealer {
     // The chunk's envelopes decoded into one buffer (no buffer or view per value).
     const texts: unknown[] = [];
     for (let i = start; i < end; i++) texts.push((items[i] as (typeof items)[number]).text);
-    const { data, starts, lengths } = decodeTexts(texts, this.#maxTextLength);
-    // Keys by id for this chunk: nearly every value names the same one or two keys.
+    // Keys by id for this chunk: nearly every value names the same one or two keys. Each is
+    // leased until the chunk is opened: loading the missing ones awaits.
     const keys = new Map<number, DataKey | { error: unknown }>();
+    try {
+      await this.#openChunk(items, start, end, values, fail, texts, keys);
+    } finally {
+      for (const key of keys.values()) if (!('error' in key)) key.release();
+    }
+  }
+
+  async #openChunk(
+    items: readonly { readonly text: string; readonly ctx: TokenContext }[],
+    start: number,
+    end: number,
+    values: unknown[],
+    fail: (i: number, error: unknown) => void,
+    texts: unknown[],
+    keys: Map<number, DataKey | { error: unknown }>,
+  ): Promise<void> {
+    const { data, starts, lengths } = decodeTexts(texts, this.#maxTextLength);
     const missing = new Set<number>();
     const refused = new Uint8Array(end - start);
     for (let i = start; i < end; i++) {
@@ -274,7 +332,7 @@ export class Sealer {
       }
       const keyId = data.readUInt32BE(at + 1);
       if (!keys.has(keyId) && !missing.has(keyId)) {
-        const key = this.keyring.keySync(keyId);
+        const key = this.keyring.leaseKeySync(keyId);
         if (key === undefined) missing.add(keyId);
         else keys.set(keyId, key);
       }
@@ -282,7 +340,7 @@ export class Sealer {
     await Promise.all(
       [...missing].map(async (id) => {
         try {
-          keys.set(id, await this.keyring.key(id));
+          keys.set(id, await this.keyring.leaseKey(id));
         } catch (error) {
           keys.set(id, { error });
         }
@@ -340,11 +398,17 @@ export class Sealer {
   async encryptDeterministic<T extends Sealable>(value: T, ctx: TokenContext): Promise<Sealed<Widen<T>>> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
+    this.#checkSize(bytes);
     const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
-    key.encryptions++;
-    this.#encryptions++;
-    return toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
+    const key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+    try {
+      this.keyring.countSeals(key, 1);
+      const text = toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
+      this.#encryptions++;
+      return text;
+    } finally {
+      key.release();
+    }
   }
 
   /** Opens a deterministic value; the same as {@link decrypt} with the token context. */
@@ -359,8 +423,28 @@ export class Sealer {
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    const keys = await this.keyring.lookupKeys(ctx.scope ?? this.defaultScope);
-    return keys.map((key) => toText(deterministicField(key, ctx).seal(type, bytes)));
+    return this.#withLookupKeys(ctx.scope, (key) => toText(deterministicField(key, ctx).seal(type, bytes)));
+  }
+
+  /** `compute` under every lookup candidate key of the scope, primary first, each leased meanwhile. */
+  async #withLookupKeys<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R[]> {
+    const keys = await this.keyring.leaseLookupKeys(scope ?? this.defaultScope);
+    try {
+      return keys.map(compute);
+    } finally {
+      for (const key of keys) key.release();
+    }
+  }
+
+  /** `compute` under the scope's primary key, leased meanwhile. */
+  async #withPrimary<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R> {
+    const name = scope ?? this.defaultScope;
+    const key = this.keyring.leasePrimarySync(name) ?? (await this.keyring.leasePrimary(name));
+    try {
+      return compute(key);
+    } finally {
+      key.release();
+    }
   }
 
   /**
@@ -369,9 +453,7 @@ export class Sealer {
    */
   async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
     const { input, bits } = prepareBlindIndex(value, options);
-    const scope = options.scope ?? this.defaultScope;
-    const key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
-    return blindIndexValue(blindIndexKey(key, options), input, bits);
+    return this.#withPrimary(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /** {@link blindIndex} of many values, each with its options, with one key look-up per run of equal scopes. */
@@ -379,15 +461,22 @@ export class Sealer {
     const out = new Array<string>(items.length);
     let scope: string | undefined;
     let key: DataKey | undefined;
-    for (let i = 0; i < items.length; i++) {
-      const { value, options } = items[i] as (typeof items)[number];
-      const { input, bits } = prepareBlindIndex(value, options);
-      const valueScope = options.scope ?? this.defaultScope;
-      if (key === undefined || valueScope !== scope) {
-        scope = valueScope;
-        key = this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const { value, options } = items[i] as (typeof items)[number];
+        const { input, bits } = prepareBlindIndex(value, options);
+        const valueScope = options.scope ?? this.defaultScope;
+        if (key === undefined || valueScope !== scope) {
+          // The index is computed before the next await, so one lease at a time is enough.
+          key?.release();
+          key = undefined;
+          scope = valueScope;
+          key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+        }
+        out[i] = blindIndexValue(blindIndexKey(key, options), input, bits);
       }
-      out[i] = blindIndexValue(blindIndexKey(key, options), input, bits);
+    } finally {
+      key?.release();
     }
     return out;
   }
@@ -395,8 +484,7 @@ export class Sealer {
   /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
     const { input, bits } = prepareBlindIndex(value, options);
-    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
-    return keys.map((key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+    return this.#withLookupKeys(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /**
@@ -406,20 +494,19 @@ export class Sealer {
    */
   async fpe(value: string, options: FpeOptions): Promise<string> {
     checkContext(options);
-    return fpeTokenizer(await this.#tokenKey(options), options).tokenize(value, fpeTweak(options));
+    return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).tokenize(value, fpeTweak(options)));
   }
 
   /** Reverses {@link fpe}. Pass `keyId` for tokens made before the last rotation. */
   async detokenize(token: string, options: FpeOptions): Promise<string> {
     checkContext(options);
-    return fpeTokenizer(await this.#tokenKey(options), options).detokenize(token, fpeTweak(options));
+    return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
   }
 
   /** The token of `value` under every live data key of the scope, primary first, with each key's id (lookups during rotation). */
   async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
     checkContext(options);
-    const keys = await this.keyring.lookupKeys(options.scope ?? this.defaultScope);
-    return keys.map((key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
+    return this.#withLookupKeys(options.scope, (key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
   }
 
   /**
@@ -429,17 +516,27 @@ export class Sealer {
    */
   async pseudonymizer(options: { readonly domain?: string; readonly scope?: string; readonly keyId?: string } = {}): Promise<Pseudonymizer> {
     const domain = options.domain ?? '';
-    if (typeof domain !== 'string' || domain.includes('\0')) throw new InvalidInputError('pseudonym domain must be a string without NUL');
-    const key = options.keyId !== undefined ? await this.keyring.key(keyIdFromString(options.keyId)) : await this.keyring.primary(options.scope ?? this.defaultScope);
-    return makePseudonymizer(key, domain);
+    if (typeof domain !== 'string' || domain.includes('\0') || !domain.isWellFormed()) throw new InvalidInputError('pseudonym domain must be a well-formed string without NUL');
+    // The pseudonymizer keeps its own derived subkey, so the data key's lease ends here.
+    if (options.keyId === undefined) return this.#withPrimary(options.scope, (key) => makePseudonymizer(key, domain));
+    const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
+    try {
+      return makePseudonymizer(key, domain);
+    } finally {
+      key.release();
+    }
   }
 
-  async #tokenKey(options: FpeOptions): Promise<DataKey> {
-    const scope = options.scope ?? this.defaultScope;
-    if (options.keyId === undefined) return this.keyring.primarySync(scope) ?? (await this.keyring.primary(scope));
-    const key = await this.keyring.key(keyIdFromString(options.keyId));
-    if (key.scope !== scope) throw new InvalidInputError(`data key ${options.keyId} belongs to another scope`);
-    return key;
+  /** `compute` under the FPE key: the scope's primary, or the key named by `keyId`; leased meanwhile. */
+  async #withTokenKey<R>(options: FpeOptions, compute: (key: DataKey) => R): Promise<R> {
+    if (options.keyId === undefined) return this.#withPrimary(options.scope, compute);
+    const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
+    try {
+      if (key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`data key ${options.keyId} belongs to another scope`);
+      return compute(key);
+    } finally {
+      key.release();
+    }
   }
 
   /** Whether `text` is a well-formed fieldseal value (prefix, canonical encoding, known algorithm). Does not authenticate it. */
@@ -477,9 +574,13 @@ export class Sealer {
     return this.keyring.rewrap(to);
   }
 
-  /** Destroys one data key: values sealed under it become unrecoverable. */
-  async destroyDataKey(id: string): Promise<void> {
-    await this.keyring.destroy([id]);
+  /**
+   * Destroys one data key: values sealed under it become unrecoverable. An unknown id is a
+   * KeyNotFoundError. A scope's active primary is refused unless `allowPrimary` is set
+   * (rotate first; to erase a whole scope, use {@link shred}).
+   */
+  async destroyDataKey(id: string, options: { readonly allowPrimary?: boolean } = {}): Promise<void> {
+    await this.keyring.destroy([id], options);
   }
 
   /** Destroys every data key of a scope (erasure of a tenant or data subject). Returns how many. */
@@ -502,6 +603,18 @@ const BATCH_CHUNK = 256;
 
 /** Batches smaller than this run as one-value calls. */
 const BATCH_MIN = 4;
+
+/** The largest plaintext length whose randomized or deterministic sealed text is at most `maxTextLength` characters. */
+function largestPlaintext(maxTextLength: number): number {
+  let low = 0;
+  let high = maxTextLength;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (Math.max(ciphertextLength(mid, 'randomized'), ciphertextLength(mid, 'deterministic')) <= maxTextLength) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
 
 /** How a batch failed so far: failures counted, and the first failing value's index and error. */
 interface BatchFailures {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   createSealer,
+  Keyring,
+  KeyUsageLimitError,
+  UNKNOWN_KEY_RETRY_MS,
   generateKek,
   KeyDestroyedError,
   KeyNotFoundError,
@@ -169,10 +173,55 @@ describe('Keyring provider calls', () => {
     expect(sealer.stats().cache.expirations).toBeGreaterThanOrEqual(1);
   });
 
-  it('unwraps again after maxEncryptions values under one cached key', async () => {
-    const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), cache: { maxEncryptions: 10 } });
-    for (let i = 0; i < 25; i++) await sealer.encrypt('x', ctx);
-    expect(sealer.stats().provider.unwrap).toBe(2);
+  it('maxEncryptionsPerKey bounds the values one key seals, across one-value and batch calls and cache reloads', async () => {
+    const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), maxEncryptionsPerKey: 10 });
+    for (let i = 0; i < 3; i++) await sealer.encrypt('x', ctx);
+    sealer.keyring.clearCache(); // a re-unwrap does not restart the count
+    await sealer.encryptDeterministic('x', ctx);
+    // A batch that would pass the limit is refused whole: nothing of it is sealed or counted.
+    const batch = Array.from({ length: 7 }, (_, i) => ({ value: `v${i}`, ctx }));
+    await expect(sealer.encryptMany(batch)).rejects.toBeInstanceOf(KeyUsageLimitError);
+    expect(await sealer.encryptMany(batch.slice(0, 6))).toHaveLength(6);
+    const id = (await sealer.listDataKeys())[0]!.id;
+    expect(sealer.stats().encryptionsByKey[id]).toBe(10);
+    const refused = await sealer.encrypt('x', ctx).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(KeyUsageLimitError);
+    expect(refused).toMatchObject({ code: 'KEY_USAGE_LIMIT', keyId: id, limit: 10 });
+    await expect(sealer.encryptDeterministicMany(batch.slice(0, 4))).rejects.toBeInstanceOf(KeyUsageLimitError);
+    // Other scopes have their own keys; a rotation gives the scope a fresh budget.
+    await sealer.encrypt('x', { ...ctx, scope: 'tenant-a' });
+    await sealer.rotateDataKey();
+    expect(await sealer.decrypt(await sealer.encrypt('after', ctx), ctx)).toBe('after');
+    expect(() => new Keyring({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), maxEncryptionsPerKey: 0 })).toThrow(ConfigurationError);
+    await expect(createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), cache: { maxEncryptions: 5 } as object })).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it('destroyDataKey: an unknown id is KeyNotFoundError; the active primary needs allowPrimary', async () => {
+    const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore() });
+    const text = await sealer.encrypt('x', ctx);
+    const primary = (await sealer.listDataKeys())[0]!.id;
+    await expect(sealer.destroyDataKey('0badc0de')).rejects.toBeInstanceOf(KeyNotFoundError);
+    await expect(sealer.destroyDataKey(primary)).rejects.toBeInstanceOf(ConfigurationError);
+    expect(await sealer.decrypt(text, ctx)).toBe('x');
+    await sealer.destroyDataKey(primary, { allowPrimary: true });
+    await expect(sealer.decrypt(text, ctx)).rejects.toBeInstanceOf(KeyDestroyedError);
+    await sealer.destroyDataKey(primary); // destroying a destroyed key again is a no-op
+  });
+
+  it('reads the store once for a run of values under an unknown key id, and again after a while', async () => {
+    let lists = 0;
+    const inner = memoryKeyStore();
+    const store = { ...inner, description: 'counting', list: () => (lists++, inner.list()) };
+    const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store });
+    const text = await sealer.encrypt('x', ctx);
+    const bogus = `fs1:${Buffer.from(Buffer.from(text.slice(4), 'base64url').fill(0xab, 1, 5)).toString('base64url')}`;
+    const before = lists;
+    for (let i = 0; i < 50; i++) await expect(sealer.decrypt(bogus, ctx)).rejects.toBeInstanceOf(KeyNotFoundError);
+    await expect(sealer.decryptMany(Array.from({ length: 600 }, () => ({ text: bogus, ctx })))).rejects.toBeInstanceOf(KeyNotFoundError);
+    expect(lists - before).toBe(1);
+    await new Promise((r) => setTimeout(r, UNKNOWN_KEY_RETRY_MS + 50));
+    await expect(sealer.decrypt(bogus, ctx)).rejects.toBeInstanceOf(KeyNotFoundError);
+    expect(lists - before).toBe(2);
   });
 
   it('evicts the least recently used key past maxEntries', async () => {

@@ -183,7 +183,8 @@ describe('Sealer randomized encryption', () => {
   it('never shows key bytes or plaintext in errors, JSON or inspect output', async () => {
     const sealer = await testSealer();
     const text = await sealer.encrypt('top-secret-value', ctx);
-    const key = await sealer.keyring.primary();
+    const key = await sealer.keyring.leasePrimary();
+    key.release();
     for (const shown of [inspect(sealer, { depth: 10, showHidden: true }), JSON.stringify(sealer), inspect(key, { showHidden: true }), JSON.stringify(key), inspect(sealer.keyring)]) {
       expect(shown).not.toContain('top-secret-value');
       expect(shown).not.toMatch(/[0-9a-f]{64}/);

@@ -158,6 +158,25 @@ describe('Sealer randomized encryption', () => {
     expect(sealer.stats().decryptionFailures).toBe(cases.length);
   });
 
+  it('seals nothing it could not open: maxTextLength (default 1 Mi characters) bounds both directions', async () => {
+    const sealer = await testSealer();
+    const fits = 'a'.repeat(700 * 1024);
+    expect(await sealer.decrypt(await sealer.encrypt(fits, ctx), ctx)).toBe(fits);
+    for (const tooLong of ['a'.repeat(800 * 1024), new Uint8Array(800 * 1024)]) {
+      await expect(sealer.encrypt(tooLong, ctx)).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(sealer.encryptDeterministic(tooLong, ctx)).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(sealer.encryptMany(Array.from({ length: 5 }, () => ({ value: tooLong, ctx })))).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    await expect(sealer.decrypt(`fs1:${'A'.repeat(1024 * 1024)}`, ctx)).rejects.toBeInstanceOf(FormatError);
+    // The exact boundary: the largest value that fits seals and opens, one byte more is refused.
+    const small = await testSealer({ maxTextLength: 200 });
+    let largest = 0;
+    while (small.ciphertextLength(largest + 1) <= 200 && small.ciphertextLength(largest + 1, 'deterministic') <= 200) largest++;
+    const edge = new Uint8Array(largest).fill(7);
+    expect(Buffer.from((await small.decrypt(await small.encrypt(edge, ctx), ctx)) as Uint8Array)).toEqual(Buffer.from(edge));
+    await expect(small.encrypt(new Uint8Array(largest + 1), ctx)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it('rejects values it cannot encode losslessly', async () => {
     const sealer = await testSealer();
     for (const bad of [null, undefined, '\ud800', new Date(Number.NaN), Symbol('x'), () => 1, new Map(), { a: 1n }, new (class Money {})()]) {

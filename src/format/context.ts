@@ -1,7 +1,10 @@
 /**
  * Encoding of the field context (model, field, optional row) that becomes part of the
- * AEAD's associated data. Length-prefixed so that no two contexts encode alike
- * ("ab"+"c" vs "a"+"bc").
+ * AEAD's associated data and of subkey derivation. The encoding is injective: parts are
+ * length-prefixed, so that no two contexts encode alike ("ab"+"c" vs "a"+"bc"), and only
+ * well-formed strings are accepted, because UTF-8 turns every lone UTF-16 surrogate into
+ * U+FFFD ("user-\uD800" and "user-\uDBFF" would bind the same row). docs/format.md
+ * §Keys and associated data states the rules, including how rows are written.
  *
  * @module
  */
@@ -13,7 +16,11 @@ export interface FieldContext {
   readonly model: string;
   /** The field or column, e.g. `email`. */
   readonly field: string;
-  /** The row's key (or tenant) when known before the write; binds the value to that row. */
+  /**
+   * The row's key (or tenant) when known before the write; binds the value to that row.
+   * A string as it is, or an integer (a safe-integer number or a bigint) as its decimal
+   * digits: `1`, `1n` and `'1'` are the same row (docs/format.md §Rows).
+   */
   readonly row?: string | number | bigint;
   /** The key scope: `default`, a tenant id or a data subject id (for per-subject crypto-shredding). */
   readonly scope?: string;
@@ -21,9 +28,22 @@ export interface FieldContext {
 
 const MAX_PART_BYTES = 0xffff;
 
-/** Length-prefixed UTF-8 of the given parts: u16be length ‖ bytes, for each. */
+/**
+ * Throws {@link InvalidInputError} unless `value` is a well-formed string (no lone UTF-16
+ * surrogate, ECMAScript `String.prototype.isWellFormed`). `what` names the argument, never
+ * its value.
+ */
+export function checkWellFormed(value: string, what: string): void {
+  if (!value.isWellFormed()) throw new InvalidInputError(`${what} contains a lone UTF-16 surrogate (not well-formed Unicode)`);
+}
+
+/** Length-prefixed UTF-8 of the given parts: u16be length ‖ bytes, for each. Every part must be a well-formed string. */
 export function encodeParts(parts: readonly string[]): Buffer {
-  const encoded = parts.map((p) => Buffer.from(p, 'utf8'));
+  const encoded = parts.map((p) => {
+    if (typeof p !== 'string') throw new InvalidInputError('context parts must be strings');
+    checkWellFormed(p, 'context part');
+    return Buffer.from(p, 'utf8');
+  });
   let size = 0;
   for (const e of encoded) {
     if (e.length > MAX_PART_BYTES) throw new InvalidInputError('context part is longer than 65535 bytes');
@@ -39,26 +59,52 @@ export function encodeParts(parts: readonly string[]): Buffer {
   return out;
 }
 
-/** Checks model and field names: non-empty strings. */
+/**
+ * Checks a field context: model and field are non-empty well-formed strings without NUL;
+ * domain likewise when given; scope a well-formed string when given; row as
+ * {@link rowText} accepts.
+ */
 export function checkContext(ctx: FieldContext): void {
   if (ctx === null || typeof ctx !== 'object') throw new InvalidInputError('a field context { model, field } is required');
   if (typeof ctx.model !== 'string' || ctx.model === '') throw new InvalidInputError('context.model must be a non-empty string');
   if (typeof ctx.field !== 'string' || ctx.field === '') throw new InvalidInputError('context.field must be a non-empty string');
   if (ctx.model.includes('\0') || ctx.field.includes('\0')) throw new InvalidInputError('context.model and context.field must not contain NUL');
+  checkWellFormed(ctx.model, 'context.model');
+  checkWellFormed(ctx.field, 'context.field');
   const domain = (ctx as { domain?: unknown }).domain;
-  if (domain !== undefined && (typeof domain !== 'string' || domain === '' || domain.includes('\0'))) {
-    throw new InvalidInputError('context.domain must be a non-empty string without NUL');
+  if (domain !== undefined) {
+    if (typeof domain !== 'string' || domain === '' || domain.includes('\0')) throw new InvalidInputError('context.domain must be a non-empty string without NUL');
+    checkWellFormed(domain, 'context.domain');
   }
-  const row = ctx.row;
-  if (row !== undefined && typeof row !== 'string' && typeof row !== 'bigint' && !(typeof row === 'number' && Number.isFinite(row))) {
-    throw new InvalidInputError('context.row must be a string, finite number or bigint');
+  const scope: unknown = ctx.scope;
+  if (scope !== undefined) {
+    if (typeof scope !== 'string') throw new InvalidInputError('context.scope must be a string');
+    checkWellFormed(scope, 'context.scope');
   }
+  if (ctx.row !== undefined) rowText(ctx.row);
+}
+
+/**
+ * The text a row is bound as: a string as it is (well-formed; not trimmed or otherwise
+ * normalized, so `'01'` is not `1`); a bigint or a safe-integer number as its decimal
+ * digits with a leading `-` when negative (`-0` is `0`). Anything else (non-integers,
+ * numbers beyond ±(2^53 − 1), which may already have lost precision, Dates, bytes) is
+ * refused: pass such a key as a string you choose.
+ */
+export function rowText(row: string | number | bigint): string {
+  if (typeof row === 'string') {
+    checkWellFormed(row, 'context.row');
+    return row;
+  }
+  if (typeof row === 'bigint') return row.toString(10);
+  if (typeof row === 'number' && Number.isSafeInteger(row)) return String(row);
+  throw new InvalidInputError('context.row must be a string, a bigint or a safe-integer number');
 }
 
 /** The row part of the associated data (empty when no row is bound). */
 export function encodeRow(row: string | number | bigint | undefined): Buffer {
   if (row === undefined) return EMPTY;
-  return encodeParts([String(row)]);
+  return encodeParts([rowText(row)]);
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -68,7 +68,10 @@ export function encodeValue(value: unknown): { type: ValueTypeCode; bytes: Uint8
         } catch {
           throw new InvalidInputError('JSON value cannot be serialised (cycle or BigInt inside)');
         }
-        if (!json.isWellFormed()) throw new InvalidInputError('JSON value contains a lone UTF-16 surrogate');
+        // Lone surrogates in keys or strings need no check: JSON.stringify writes them as
+        // \uXXXX escapes (ECMAScript 2019, well-formed JSON.stringify), so the text is
+        // well-formed UTF-8 and JSON.parse gives them back exactly. Distinct strings keep
+        // distinct encodings, unlike plain UTF-8 of a top-level string.
         return { type: ValueType.json, bytes: Buffer.from(json, 'utf8') };
       }
       const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';

@@ -197,7 +197,7 @@ export class FpeTokenizer {
     return this.#ff1.minLength;
   }
 
-  /** Tokenizes `value`. `context` is the field context (bytes or text) and goes into the tweak. */
+  /** Tokenizes `value`. `context` is the field context (bytes, or a well-formed string) and goes into the tweak. */
   tokenize(value: string, context: Uint8Array | string = ''): string {
     return this.#apply(value, context, true);
   }
@@ -210,6 +210,9 @@ export class FpeTokenizer {
   #apply(value: string, context: Uint8Array | string, forward: boolean): string {
     const plan = this.#plan;
     assertText(value, `${plan.name}`);
+    // The context goes into the tweak as UTF-8, which would merge contexts that differ only in lone surrogates.
+    if (typeof context === 'string') assertText(context, 'FPE context');
+    else if (!(context instanceof Uint8Array)) throw new InvalidInputError('FPE context must be a string or bytes');
     const parsed = this.#parse(value);
     const n = parsed.numerals.length;
     if (n < plan.minSymbols || n > plan.maxSymbols) {

@@ -7,6 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
+import { assertText } from './text.js';
 
 const LABEL = 'fieldseal/pseudonym/v1';
 /** Shortest pseudonym key accepted (128 bits). */
@@ -21,10 +22,14 @@ export function checkPseudonymKey(key: Uint8Array): void {
 
 /**
  * HMAC-SHA256(key, lp(LABEL) ‖ lp(purpose) ‖ lp(domain) ‖ lp(value)) with lp = 4-byte big-endian
- * length prefix, so no two (purpose, domain, value) triples share an input.
+ * length prefix, so no two (purpose, domain, value) triples share an input. Domain and value
+ * must be well-formed strings ({@link assertText}).
  */
 export function keyedDigest(key: Uint8Array, purpose: string, domain: string, value: string): Buffer {
   checkPseudonymKey(key);
+  // UTF-8 turns a lone surrogate into U+FFFD: two domains or values would share one digest.
+  assertText(domain, 'pseudonym domain');
+  assertText(value, 'pseudonymized value');
   const h = createHmac('sha256', key);
   for (const part of [LABEL, purpose, domain, value]) {
     const bytes = Buffer.from(part, 'utf8');

@@ -19,6 +19,7 @@ import {
   type IpPseudonymOptions,
   type NamePseudonymOptions,
 } from './pseudonymize.js';
+import { assertText } from './text.js';
 
 /** A record field value after pseudonymization. */
 export type PseudonymizedValue = string | number | boolean | Date | null | undefined | bigint;
@@ -64,6 +65,7 @@ export function pseudonymizeRecord(
   options: PseudonymizeRecordOptions = {},
 ): Record<string, PseudonymizedValue> {
   if (record === null || typeof record !== 'object') throw new InvalidInputError('record must be an object');
+  if (options.domain !== undefined) assertText(options.domain, 'pseudonym domain');
   const unlisted = options.unlisted ?? 'drop';
   const out: Record<string, PseudonymizedValue> = {};
   for (const field of Object.keys(record)) {

@@ -82,3 +82,25 @@ describe('Sealer pseudonymizer', () => {
     expect(record.email).toBe(analytics.email('a@b.co'));
   });
 });
+
+describe('Sealer token domains are well-formed strings', () => {
+  it('refuses a pseudonym domain or FPE token domain with a lone surrogate instead of sharing keys', async () => {
+    const sealer = await testSealer();
+    for (const domain of ['exports\uD800', 'exports\uDBFF']) {
+      await expect(sealer.pseudonymizer({ domain })).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(sealer.fpe('123-45-6789', { model: 'User', field: 'ssn', domain, format: fpeFormats.ssn() })).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    const a = await sealer.pseudonymizer({ domain: 'exports\uFFFD' });
+    const b = await sealer.pseudonymizer({ domain: 'exports' });
+    expect(a.email('a@b.co')).not.toBe(b.email('a@b.co'));
+  });
+
+  it('binds FPE tokens to rows by the documented row rule (1, 1n and "1" alike)', async () => {
+    const sealer = await testSealer();
+    const ssn = { model: 'User', field: 'ssn', format: fpeFormats.ssn() };
+    const token = await sealer.fpe('123-45-6789', { ...ssn, row: 1 });
+    expect(await sealer.fpe('123-45-6789', { ...ssn, row: 1n })).toBe(token);
+    expect(await sealer.fpe('123-45-6789', { ...ssn, row: '1' })).toBe(token);
+    await expect(sealer.fpe('123-45-6789', { ...ssn, row: 1.5 })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});

@@ -19,6 +19,7 @@ export default defineConfig({
   // One copy of the core (and so of every error class) shared by all entries, in ESM and CJS.
   splitting: true,
   treeshake: true,
-  // Optional peers: loaded only by the subpath that needs them, never bundled.
+  // Optional peers: never bundled; the subpath that needs one loads it at run time through
+  // requireOptionalPeer (src/optional-peer.ts), so a missing peer is named in the error.
   external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals'],
 });

@@ -21,7 +21,7 @@ import {
   KMSClient,
   ReEncryptCommand,
   type KMSClientConfig,
-} from '@aws-sdk/client-kms';
+} from './sdk.js';
 import { ConfigurationError, ProviderError } from '../errors.js';
 import { DATA_KEY_BYTES, type KeyProvider, type WrapContext, type WrappedKey } from '../keys/provider.js';
 import { callSignal } from '../keys/kms/call-signal.js';

@@ -1,6 +1,8 @@
 /**
  * `fieldseal/gcp-kms`: the Google Cloud KMS key provider. Loaded only through this subpath
  * so that `@google-cloud/kms` stays an optional peer dependency.
+ * Importing it without that package installed throws a ConfigurationError that names it
+ * (`npm install @google-cloud/kms`).
  *
  * Requires `@google-cloud/kms` 5.x (5.6 runs on Node 20; 6.x declares Node >= 22).
  *

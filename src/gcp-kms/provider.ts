@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { KeyManagementServiceClient } from '@google-cloud/kms';
+import { KeyManagementServiceClient } from './sdk.js';
 import { ConfigurationError, ProviderError } from '../errors.js';
 import type { KeyProvider, WrapContext } from '../keys/provider.js';
 import { gcpAdditionalData } from './aad.js';

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Decimal } from '@prisma/client/runtime/client';
+import { Decimal } from './decimal.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Sealable } from '../../index.js';
 import type { LogicalType, ProtectedField } from './config.js';

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Decimal } from '@prisma/client/runtime/client';
+import { Decimal } from './decimal.js';
 import { ConfigurationError, PlaintextRejectedError } from '../../errors.js';
 import { PREFIX, type BlindIndexable, type BlindIndexOptions, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
 import { fromSealable, fromStorage, toSealable, toStorage } from './codec.js';

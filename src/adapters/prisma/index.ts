@@ -9,7 +9,8 @@
  *
  * See docs/prisma.md for annotations, supported and refused queries, column sizing and
  * migrating an existing column. `@prisma/client` is an optional peer dependency, loaded
- * only by this entry point.
+ * only by this entry point: importing it without `@prisma/client` installed throws a
+ * ConfigurationError that names the package (`npm install @prisma/client`).
  *
  * @module
  */

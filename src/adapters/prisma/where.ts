@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Decimal } from '@prisma/client/runtime/client';
+import { Decimal } from './decimal.js';
 import type { ProtectedField } from './config.js';
 import { indexCandidates, lookupTokens } from './field-access.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';

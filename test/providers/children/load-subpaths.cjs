@@ -1,0 +1,13 @@
+// Copied next to an installed fieldseal by missing-peers.test.ts: requires the main entry and
+// each subpath with an optional peer (CJS), and prints what each gave as one JSON line.
+const { ConfigurationError } = require('fieldseal');
+const results = {};
+for (const entry of ['fieldseal/aws-kms', 'fieldseal/gcp-kms', 'fieldseal/prisma']) {
+  try {
+    const module = require(entry);
+    results[entry] = { loaded: true, exports: Object.keys(module).sort() };
+  } catch (error) {
+    results[entry] = { loaded: false, typed: error instanceof ConfigurationError, code: error.code, message: error.message };
+  }
+}
+process.stdout.write(`${JSON.stringify(results)}\n`);

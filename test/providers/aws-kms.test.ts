@@ -26,7 +26,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsEncryptionContext, awsKmsKeyProvider, isRetryableAwsError } from '../../src/aws-kms/index.js';
 import { ConfigurationError, ProviderError } from '../../src/errors.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { motoUnavailableReason, startMoto, type MotoServer } from '../support/moto.js';
+
+// Outside CI a missing moto skips the suites that talk to it (the run prints why); in CI it fails.
+const motoMissing = motoUnavailableReason() !== undefined;
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const context = { keyId: '0a1b2c3d', scope: 'tenant-42' };
@@ -55,6 +58,7 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
 }
 
 beforeAll(async () => {
+  if (motoMissing) return;
   moto = await startMoto();
   kms = moto.client();
   proxy = await startFaultProxy(moto.endpoint);
@@ -86,7 +90,7 @@ describe('awsKmsKeyProvider configuration', () => {
   });
 });
 
-describe('awsKmsKeyProvider on moto', () => {
+describe.skipIf(motoMissing)('awsKmsKeyProvider on moto', () => {
   it('binds the documented encryption context: KMS decrypts with exactly it and refuses any other (moto enforces this)', async () => {
     const keyArn = await createKey();
     const provider = awsKmsKeyProvider({ keyId: keyArn, client: kms });

@@ -1,20 +1,30 @@
-/** The moto harness fails loudly, with the install command, when moto is missing (never a silent skip). */
+/**
+ * The moto harness: when moto is missing it says so with the install command, skipping the
+ * AWS suites outside CI and failing them in CI (never a silent skip).
+ */
 import { describe, expect, it } from 'vitest';
-import { assertMotoInstalled } from '../support/moto.js';
+import { assertMotoInstalled, motoProblem, motoUnavailableReason } from '../support/moto.js';
+
+/** Runs `fn` with FIELDSEAL_PYTHON pointing at a Python that does not exist. */
+function withoutMoto<T>(fn: () => T): T {
+  const saved = process.env.FIELDSEAL_PYTHON;
+  process.env.FIELDSEAL_PYTHON = '/nonexistent/python3';
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env.FIELDSEAL_PYTHON;
+    else process.env.FIELDSEAL_PYTHON = saved;
+  }
+}
 
 describe('moto harness', () => {
-  it('passes on this machine (moto is part of the test environment)', () => {
+  it.skipIf(motoUnavailableReason() !== undefined)('finds moto on this machine', () => {
+    expect(motoProblem()).toBeUndefined();
     expect(() => assertMotoInstalled()).not.toThrow();
   });
 
-  it('throws with the pip command when the Python has no moto', () => {
-    const saved = process.env.FIELDSEAL_PYTHON;
-    process.env.FIELDSEAL_PYTHON = '/nonexistent/python3';
-    try {
-      expect(() => assertMotoInstalled()).toThrow(/pip install 'moto\[server\]'/);
-    } finally {
-      if (saved === undefined) delete process.env.FIELDSEAL_PYTHON;
-      else process.env.FIELDSEAL_PYTHON = saved;
-    }
+  it('names the pip command when the Python has no moto', () => {
+    expect(withoutMoto(() => motoProblem())).toMatch(/pip install 'moto\[server\]'/);
+    expect(() => withoutMoto(() => assertMotoInstalled())).toThrow(/pip install 'moto\[server\]'/);
   });
 });

@@ -5,8 +5,10 @@
  *
  * Servers default to this machine's services and can be pointed elsewhere with
  * `FIELDSEAL_PG_URL` (e.g. `postgresql://postgres@127.0.0.1:5432/test`) and
- * `FIELDSEAL_MARIADB_URL` (e.g. `mariadb://root@127.0.0.1:3306/test`). Outside CI an
- * unreachable server makes its suites skip with a message; with `CI=true` it fails them.
+ * `FIELDSEAL_MARIADB_URL` (e.g. `mariadb://root@127.0.0.1:3306/test`). When no PostgreSQL
+ * server answers, the global setup starts an embedded one and sets `FIELDSEAL_PG_URL` to it.
+ * Outside CI an unreachable server makes its suites skip (the reason is printed at the start
+ * of the run); with `CI=true` it fails them.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,16 @@ import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  MARIADB_HINT,
+  POSTGRES_HINT,
+  currentMariadbUrl,
+  currentPostgresUrl,
+  mariadbConfigFrom,
+  mariadbProblem,
+  postgresProblem,
+} from './database-servers.js';
+import { skipReasonOrFail } from './missing-service.js';
 
 /** The three database families the ORM adapters are tested on. */
 export type DatabaseKind = 'sqlite' | 'postgresql' | 'mysql';
@@ -49,12 +61,11 @@ export interface TestDatabase {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const inCI = process.env.CI === 'true' || process.env.CI === '1';
 
-/** PostgreSQL server URL (trust auth on this machine). */
-export const postgresUrl = process.env.FIELDSEAL_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** PostgreSQL server URL (this machine's server, or the embedded one the global setup started). */
+export const postgresUrl = currentPostgresUrl();
 /** MariaDB server URL (root with an empty password on this machine). */
-export const mariadbUrl = process.env.FIELDSEAL_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306/test';
+export const mariadbUrl = currentMariadbUrl();
 
 /** The concatenated migration SQL for a provider, in migration order. */
 export function migrationSql(kind: DatabaseKind, migrationsDir = join(repoRoot, 'prisma', 'migrations')): string {
@@ -91,23 +102,9 @@ function isolatedName(label: string): string {
  */
 export async function unavailableReason(kind: DatabaseKind): Promise<string | undefined> {
   if (kind === 'sqlite') return undefined;
-  try {
-    if (kind === 'postgresql') {
-      const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
-      await client.connect();
-      await client.end();
-    } else {
-      const conn = await mariadb.createConnection({ ...mariadbConfig(), connectTimeout: 3000 });
-      await conn.end();
-    }
-    return undefined;
-  } catch (error) {
-    const reason = `${kind} server unreachable (${(error as Error).message}); start it with .ci/run or set ${
-      kind === 'postgresql' ? 'FIELDSEAL_PG_URL' : 'FIELDSEAL_MARIADB_URL'
-    }`;
-    if (inCI) throw new Error(`CI: ${reason}`);
-    return reason;
-  }
+  const problem = kind === 'postgresql' ? await postgresProblem(postgresUrl) : await mariadbProblem(mariadbUrl);
+  const hint = kind === 'postgresql' ? POSTGRES_HINT : MARIADB_HINT;
+  return skipReasonOrFail(problem === undefined ? undefined : `${problem}: ${hint}`);
 }
 
 /** The server URL with the database replaced (the adapter bundles its own driver types, so a URL is the portable form). */
@@ -119,14 +116,7 @@ function mariadbAdapterUrl(database: string): string {
 }
 
 function mariadbConfig(database?: string): mariadb.ConnectionConfig {
-  const url = new URL(mariadbUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: database ?? url.pathname.slice(1),
-  };
+  return mariadbConfigFrom(mariadbUrl, database);
 }
 
 /** Creates an isolated, migrated database of `kind` named after `label` (the test file). */

@@ -3,15 +3,17 @@
  * KMS-protocol peer on a free loopback port, for the AWS KMS provider tests. The AWS SDK
  * talks to it over HTTP with dummy credentials: no client-level mocks.
  *
- * moto is a Python package (`pip install 'moto[server]'`). When it is missing this module
- * throws with the install command: the AWS tests fail rather than skip, in CI and locally.
+ * moto is a Python package (`pip install 'moto[server]'`), looked for in `FIELDSEAL_PYTHON`
+ * (default `python3`). When it is missing the AWS suites skip outside CI, the reason and the
+ * install command being printed at the start of the run; in CI (`CI=true`) they fail.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { freeLoopbackPort } from './free-port.js';
+import { assertMotoInstalled, python } from './moto-install.js';
 
-/** The Python that has moto (read at call time so a test can point it elsewhere). */
-const python = (): string => process.env.FIELDSEAL_PYTHON ?? 'python3';
+export { assertMotoInstalled, motoProblem, motoUnavailableReason } from './moto-install.js';
+
 const START_TIMEOUT_MS = 20_000;
 
 /** A running moto server. */
@@ -26,19 +28,6 @@ export interface MotoServer {
   client(): KMSClient;
   /** Stops the server and waits for the process to exit. */
   stop(): Promise<void>;
-}
-
-/** Throws an install hint when moto's server cannot be imported. */
-export function assertMotoInstalled(): void {
-  const PYTHON = python();
-  const probe = spawnSync(PYTHON, ['-c', 'import moto, moto.server, flask'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    throw new Error(
-      `moto's server is required for the AWS KMS tests but '${PYTHON} -c "import moto.server"' failed` +
-        ` (${(probe.stderr || String(probe.error ?? '')).trim().split('\n').pop() ?? 'unknown error'}).` +
-        ` Install it with: ${PYTHON} -m pip install 'moto[server]'  (or set FIELDSEAL_PYTHON to a Python that has it)`,
-    );
-  }
 }
 
 /** Starts moto on a free 127.0.0.1 port and waits until it answers HTTP. */

@@ -13,6 +13,8 @@ import type { KeyProvider, WrapContext, WrappedKey } from './provider.js';
 
 const NONCE_BYTES = 12;
 const PREFIX = 'local:';
+/** A shell command that prints a new KEK as {@link generateKek} does, with nothing but Node. */
+const GENERATE_KEK_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;
 
 /** Options of {@link localKeyProvider}. */
 export interface LocalKeyProviderOptions {
@@ -88,7 +90,7 @@ export function localKeyProvider(options: LocalKeyProviderOptions): KeyProvider 
 export function localKeyProviderFromEnv(env: NodeJS.ProcessEnv = process.env, variable = 'FIELDSEAL_KEK'): KeyProvider {
   const main = env[variable];
   if (main === undefined || main === '') {
-    throw new ConfigurationError(`${variable} is not set: generate one with \`npx fieldseal keys generate-kek\` or generateKek()`);
+    throw new ConfigurationError(`${variable} is not set: generate one with \`${GENERATE_KEK_COMMAND}\` or generateKek() from 'fieldseal'`);
   }
   const keys: Record<string, string> = { main };
   for (const [name, value] of Object.entries(env)) {

@@ -4,7 +4,9 @@
  *
  * Run against your account:
  *   FIELDSEAL_KMS_KEY=arn:aws:kms:eu-west-1:111122223333:alias/fieldseal npx tsx examples/aws-kms/app.ts
- * or against moto on loopback (no AWS account), see README.md in this folder.
+ * or against moto on loopback (no AWS account), see README.md in this folder. Wrapped data
+ * keys go to .fieldseal/aws-kms-keys.json (FIELDSEAL_KEY_STORE), apart from the quick start's
+ * store, whose keys are wrapped by a local KEK.
  *
  * In an application, import from the package subpaths instead of ../../src:
  *   import { createSealer, fileKeyStore } from 'fieldseal';
@@ -30,7 +32,7 @@ const provider = awsKmsKeyProvider({
 
 const sealer = await createSealer({
   provider,
-  store: fileKeyStore(process.env.FIELDSEAL_KEY_STORE ?? '.fieldseal/keys.json'),
+  store: fileKeyStore(process.env.FIELDSEAL_KEY_STORE ?? '.fieldseal/aws-kms-keys.json'),
   // How long an unwrapped data key may be used before KMS is asked again: the blast-radius /
   // availability trade-off of docs/key-management.md.
   cache: { maxAgeMs: 15 * 60_000, maxEntries: 1_000 },

@@ -7,6 +7,8 @@
  * workload identity / service account in production):
  *   FIELDSEAL_GCP_KEY=projects/acme/locations/europe-west1/keyRings/app/cryptoKeys/fieldseal \
  *     npx tsx examples/gcp-kms/app.ts
+ * Wrapped data keys go to .fieldseal/gcp-kms-keys.json (FIELDSEAL_KEY_STORE), apart from the
+ * other examples' stores, whose keys are wrapped by other KEKs.
  *
  * In an application, import from the package subpaths instead of ../../src:
  *   import { createSealer, fileKeyStore } from 'fieldseal';
@@ -31,7 +33,7 @@ const provider = gcpKmsKeyProvider({
 try {
   const sealer = await createSealer({
     provider,
-    store: fileKeyStore(process.env.FIELDSEAL_KEY_STORE ?? '.fieldseal/keys.json'),
+    store: fileKeyStore(process.env.FIELDSEAL_KEY_STORE ?? '.fieldseal/gcp-kms-keys.json'),
     cache: { maxAgeMs: 15 * 60_000, maxEntries: 1_000 },
     providerCalls: { attempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, timeoutMs: 5_000 },
   });

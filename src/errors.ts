@@ -20,7 +20,8 @@ export type FieldsealErrorCode =
   | 'PLAINTEXT_REJECTED'
   | 'KEY_STORE_FAILED'
   | 'KEY_WIPED'
-  | 'KEY_USAGE_LIMIT';
+  | 'KEY_USAGE_LIMIT'
+  | 'KEY_CONFLICT';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -137,6 +138,29 @@ export class ProviderError extends FieldsealError {
 export class KeyStoreError extends FieldsealError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('KEY_STORE_FAILED', message, options);
+  }
+}
+
+/**
+ * Why a key store refused a write that was well formed:
+ * - `id`: a record with that id exists;
+ * - `primary`: the (scope, purpose) already has a primary record;
+ * - `version`: the record to demote is not (or no longer) that scope's primary at the expected version;
+ * - `state`: the change would break a record invariant given what is stored (a destroyed
+ *   record is final; a primary record must be active).
+ */
+export type KeyConflictReason = 'id' | 'primary' | 'version' | 'state';
+
+/** A key store refused a write because of what it already holds; re-read and decide again. */
+export class KeyConflictError extends FieldsealError {
+  /** What conflicted. */
+  readonly reason: KeyConflictReason;
+  /** The id of the record the write was about (the new record, or the one to change or demote). */
+  readonly keyId: string;
+  constructor(reason: KeyConflictReason, keyId: string, message: string) {
+    super('KEY_CONFLICT', message);
+    this.reason = reason;
+    this.keyId = keyId;
   }
 }
 

@@ -22,7 +22,14 @@ export interface FieldContext {
    * digits: `1`, `1n` and `'1'` are the same row (docs/format.md §Rows).
    */
   readonly row?: string | number | bigint;
-  /** The key scope: `default`, a tenant id or a data subject id (for per-subject crypto-shredding). */
+  /**
+   * The key scope: whose data keys seal the value. Omitted, the Sealer's default scope
+   * (`default`). Give each tenant or data subject its own scope to rotate its keys apart and
+   * to erase all its values at once with `sealer.shred(scope)` (crypto-shredding); pass the
+   * same scope to open or look the value up. 1-200 letters, digits or `_ . : @ / + = -`;
+   * KMS audit logs show it, so use an opaque id, never a name or e-mail address.
+   * docs/key-management.md §9.
+   */
   readonly scope?: string;
 }
 

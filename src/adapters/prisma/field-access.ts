@@ -7,9 +7,9 @@
  * @module
  */
 import { Decimal } from './decimal.js';
-import { ConfigurationError, PlaintextRejectedError } from '../../errors.js';
+import { ConfigurationError, InvalidInputError, PlaintextRejectedError } from '../../errors.js';
 import { PREFIX, type BlindIndexable, type BlindIndexOptions, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
-import { fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
+import { fromLegacyValue, fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
 import type { ProtectedField } from './config.js';
 import type { FieldSealer, RowKey } from './sealer-port.js';
 
@@ -152,7 +152,7 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
     const sealed = text !== undefined && (field.migrating ? sealer.isSealed(text) : text.startsWith(PREFIX));
     if (!sealed) {
       if (field.migrating) {
-        out[i] = fromLegacy(field, stored);
+        out[i] = fromLegacyValue(field, stored);
         continue;
       }
       throw new PlaintextRejectedError(`${field.model}.${field.field}: the column holds a value that is not sealed (strict mode); mark the field 'migrating' while backfilling`);
@@ -220,31 +220,7 @@ function indexable(index: ProtectedField, value: unknown): BlindIndexable {
     return value;
   }
   if (Decimal.isDecimal(value)) return (value as Decimal).toFixed();
-  throw new ConfigurationError(`${index.model}.${index.field}: a blind index needs a string, number, bigint, boolean, Date or bytes value`);
-}
-
-/** Legacy plaintext in a migrating column, converted to the field's type. */
-function fromLegacy(field: ProtectedField, stored: unknown): unknown {
-  const text = typeof stored === 'string' ? stored : fromStorage(stored);
-  if (field.type === 'Bytes') return stored instanceof Uint8Array ? stored : new TextEncoder().encode(String(stored));
-  if (text === undefined) throw new PlaintextRejectedError(`${field.model}.${field.field}: legacy value is not text`);
-  switch (field.type) {
-    case 'String':
-      return text;
-    case 'Int':
-    case 'Float':
-      return Number(text);
-    case 'BigInt':
-      return BigInt(text);
-    case 'Decimal':
-      return new Decimal(text);
-    case 'Boolean':
-      return text === 'true' || text === '1';
-    case 'DateTime':
-      return new Date(text);
-    case 'Json':
-      return JSON.parse(text) as unknown;
-  }
+  throw new InvalidInputError(`${index.model}.${index.field}: a blind index needs a string, number, bigint, boolean, Date or bytes value`);
 }
 
 /** How a legacy plaintext value of a migrating deterministic column is stored, for lookups. */

@@ -4,6 +4,7 @@ import { unavailableReason, type DatabaseKind } from '../../support/databases.js
 import { useHarness } from '../support/harness.js';
 import { crudSuite } from './crud.js';
 import { integritySuite } from './integrity.js';
+import { leakSuite } from './leaks.js';
 import { nestedSuite } from './nested.js';
 import { querySuite } from './queries.js';
 
@@ -16,5 +17,6 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
     querySuite(h);
     nestedSuite(h);
     integritySuite(h);
+    leakSuite(h);
   });
 }

@@ -19,7 +19,7 @@ const R = 0xe1n << 120n;
 const MASK = (1n << 128n) - 1n;
 
 /** Multiplication in GF(2^128) with GCM's bit order (SP 800-38D §6.3, Algorithm 1). */
-function gfMul(x: bigint, y: bigint): bigint {
+export function gfMul(x: bigint, y: bigint): bigint {
   let z = 0n;
   let v = y;
   for (let i = 127; i >= 0; i--) {
@@ -30,7 +30,7 @@ function gfMul(x: bigint, y: bigint): bigint {
 }
 
 /** x^(2^128 − 2) = x⁻¹ for x ≠ 0. */
-function gfInv(x: bigint): bigint {
+export function gfInv(x: bigint): bigint {
   let result = 1n << 127n; // the field's 1 in GCM bit order
   let base = x;
   // 2^128 − 2 = 0b111…110: every bit set except bit 0.

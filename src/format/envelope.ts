@@ -5,14 +5,17 @@
  * Text form:  `fs1:` ‖ base64url(envelope), no padding, canonical.
  * Envelope:   byte 0      algorithm (high 4 bits) ‖ value type (low 4 bits)
  *             bytes 1..4  data key id (u32, big-endian)
- *             randomized, long  (alg 1, XAES-256-GCM):   nonce (16) ‖ ciphertext ‖ tag (16)
  *             deterministic     (alg 2, AES-SIV):        SIV (16) ‖ ciphertext
- *             randomized, short (alg 3, AES-SIV):       SIV (16) ‖ ciphertext of (random 16 ‖ plaintext)
+ *             randomized, short (alg 3, AES-SIV):        SIV (16) ‖ ciphertext of (random 16 ‖ plaintext)
+ *             randomized, long  (alg 4, committing GCM): nonce (16) ‖ commitment (32) ‖ ciphertext ‖ tag (16)
  *
  * The 5 header bytes are authenticated as associated data together with the field context.
+ * Algorithm 1 (XAES-256-GCM without key commitment, before 1.0) is retired: refused, and its
+ * code is never reused.
  *
  * @module
  */
+import { COMMITMENT_BYTES } from '../crypto/committing-gcm.js';
 import { FormatError } from '../errors.js';
 
 /** The fixed text prefix: tells sealed values from legacy plaintext while a column migrates. */
@@ -23,16 +26,25 @@ export const HEADER_BYTES = 5;
 export const NONCE_BYTES = 16;
 /** AEAD tag / SIV length. */
 export const TAG_BYTES = 16;
+/** Key commitment length of algorithm 4 (docs/format.md §Key commitment). */
+export { COMMITMENT_BYTES };
+/** Randomized plaintexts up to this many bytes use algorithm 3 (AES-SIV), longer ones algorithm 4 (measured crossover, bench/). */
+export const SHORT_VALUE_MAX_BYTES = 128;
 
-/** Algorithm codes (high nibble of byte 0). */
+/** Algorithm codes (high nibble of byte 0). Code 1 is retired and never reused. */
 export const Algorithm = {
-  /** Randomized: XAES-256-GCM with a per-field subkey. */
-  xaes256gcm: 1,
   /** Deterministic: AES-SIV (RFC 5297) with a 512-bit per-field subkey. */
   aesSiv: 2,
   /** Randomized, short values: AES-SIV (RFC 5297) of a 128-bit random prefix ‖ plaintext. */
   aesSivRandom: 3,
+  /** Randomized, long values: key-committing AES-256-GCM (HKDF-derived key and commitment per nonce prefix, crypto/committing-gcm.ts). */
+  aesGcmCommit: 4,
 } as const;
+
+/** Retired algorithm codes, with why they are refused. */
+const RETIRED: Record<number, string> = {
+  1: 'algorithm 1 (XAES-256-GCM without key commitment, written before 1.0) is no longer accepted: open such values with the release that wrote them and seal them again',
+};
 /** One of {@link Algorithm}'s codes. */
 export type AlgorithmCode = (typeof Algorithm)[keyof typeof Algorithm];
 
@@ -53,9 +65,9 @@ export interface Envelope {
 
 /** Minimum envelope length per algorithm (empty plaintext). */
 const MIN_BYTES: Record<number, number> = {
-  [Algorithm.xaes256gcm]: HEADER_BYTES + NONCE_BYTES + TAG_BYTES,
   [Algorithm.aesSiv]: HEADER_BYTES + TAG_BYTES,
   [Algorithm.aesSivRandom]: HEADER_BYTES + TAG_BYTES + NONCE_BYTES,
+  [Algorithm.aesGcmCommit]: HEADER_BYTES + NONCE_BYTES + COMMITMENT_BYTES + TAG_BYTES,
 };
 
 /** Formats a data key id (u32) as the 8-hex-digit string used in key records. */
@@ -104,7 +116,7 @@ export function parseText(text: unknown, maxLength = DEFAULT_MAX_TEXT_LENGTH): E
   }
   const algorithm = (bytes[0] as number) >>> 4;
   const min = MIN_BYTES[algorithm];
-  if (min === undefined) throw new FormatError(`unknown algorithm ${algorithm} in sealed value`);
+  if (min === undefined) throw new FormatError(RETIRED[algorithm] ?? `unknown algorithm ${algorithm} in sealed value`);
   if (bytes.length < min) throw new FormatError('sealed value is truncated');
   return {
     algorithm: algorithm as AlgorithmCode,
@@ -215,10 +227,14 @@ export function isSealedText(text: unknown): boolean {
 /**
  * Exact text length of a sealed value whose plaintext encodes to `plaintextBytes` bytes,
  * for sizing VARCHAR columns. Strings count UTF-8 bytes; numbers and Dates are 8 bytes,
- * booleans 1, bigints their decimal digits (and sign).
+ * booleans 1, bigints their decimal digits (and sign). Randomized values over
+ * {@link SHORT_VALUE_MAX_BYTES} carry a 32-byte key commitment as well.
  */
 export function ciphertextLength(plaintextBytes: number, mode: SealMode = 'randomized'): number {
   if (!Number.isInteger(plaintextBytes) || plaintextBytes < 0) throw new FormatError('plaintextBytes must be a non-negative integer');
-  const envelope = mode === 'deterministic' ? HEADER_BYTES + TAG_BYTES + plaintextBytes : HEADER_BYTES + NONCE_BYTES + plaintextBytes + TAG_BYTES;
+  let envelope: number;
+  if (mode === 'deterministic') envelope = HEADER_BYTES + TAG_BYTES + plaintextBytes;
+  else if (plaintextBytes <= SHORT_VALUE_MAX_BYTES) envelope = HEADER_BYTES + TAG_BYTES + NONCE_BYTES + plaintextBytes;
+  else envelope = HEADER_BYTES + NONCE_BYTES + COMMITMENT_BYTES + plaintextBytes + TAG_BYTES;
   return PREFIX.length + Math.ceil((envelope * 4) / 3);
 }

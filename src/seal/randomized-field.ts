@@ -9,10 +9,12 @@
  *   cipher objects cached per key (two native calls for a short value), so a short field
  *   seals in a fraction of one `createCipheriv` + GCM. SIV is misuse-resistant: a repeated
  *   N reveals only that the same value was sealed twice; docs/format.md gives the bounds.
- * - longer values: XAES-256-GCM (C2SP) with nonce R ‖ C ‖ 0^8, where R (96 random bits)
- *   selects the derived GCM key and C is a 32-bit counter from a random start. R is redrawn
- *   every {@link VALUES_PER_DERIVED_KEY} values, so the derivation is amortised and the hot
- *   path is one AES-GCM call.
+ * - longer values: key-committing AES-256-GCM (crypto/committing-gcm.ts, after the AWS
+ *   Encryption SDK's committing suites): R (96 random bits) selects a GCM key and a 256-bit
+ *   commitment to it, both HKDF-SHA256 outputs of the field subkey; the GCM nonce is
+ *   C ‖ 0^8, C a 32-bit counter from a random start. R is redrawn every
+ *   {@link VALUES_PER_DERIVED_KEY} values, so the derivation is amortised and the hot path
+ *   is one AES-GCM call; opening compares the stored commitment in constant time first.
  *
  * Associated data in both: header ‖ length-prefixed (model, field) ‖ optional row.
  *
@@ -20,19 +22,20 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
 import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
+import { commitmentMatches, deriveCommittedKey, KEY_NONCE_BYTES, type CommittedKey } from '../crypto/committing-gcm.js';
 import { RandomPool } from '../crypto/random-pool.js';
-import { Xaes256Gcm } from '../crypto/xaes-256-gcm.js';
 import { DecryptionError } from '../errors.js';
-import { Algorithm, HEADER_BYTES, headerOf, NONCE_BYTES, TAG_BYTES, writeHeader } from '../format/envelope.js';
+import { Algorithm, COMMITMENT_BYTES, HEADER_BYTES, headerOf, NONCE_BYTES, SHORT_VALUE_MAX_BYTES, TAG_BYTES, writeHeader } from '../format/envelope.js';
 import { encodeParts } from '../format/context.js';
 import type { DataKey } from '../keys/data-key.js';
 
-/** Plaintexts up to this many bytes use nonce-based AES-SIV; longer ones XAES-256-GCM (measured crossover, bench/). */
-export const SHORT_VALUE_MAX_BYTES = 128;
-/** XAES-256-GCM values sealed under one derived key before a fresh 96-bit R is drawn. */
+export { SHORT_VALUE_MAX_BYTES };
+/** Long values sealed under one derived key before a fresh 96-bit R is drawn. */
 export const VALUES_PER_DERIVED_KEY = 1 << 20;
-/** How many XAES derived keys of other writers' R values are remembered for decryption. */
+/** How many derived keys of other writers' R values are remembered for decryption. */
 const OPENED_KEYS_CACHE = 256;
+/** Where the ciphertext starts in an algorithm-4 body: after R ‖ C and the commitment. */
+const LONG_CIPHERTEXT_AT = NONCE_BYTES + COMMITMENT_BYTES;
 
 const pool = new RandomPool();
 
@@ -68,14 +71,14 @@ export class RandomizedField {
   /** Short-value (algorithm 3) headers by value type. */
   readonly #headers: (Buffer | undefined)[] = [];
   #siv: AesSiv | undefined;
-  #xaes: Xaes256Gcm | undefined;
-  #r: Buffer = Buffer.alloc(12);
-  #derived: Buffer = Buffer.alloc(32);
+  #gcmKey: Buffer | undefined;
+  #r: Buffer = Buffer.alloc(KEY_NONCE_BYTES);
+  #derived: CommittedKey | undefined;
   #counter = 0;
   #remaining = 0;
   readonly #iv = Buffer.alloc(12);
   readonly #openIv = Buffer.alloc(12);
-  readonly #opened = new Map<string, Buffer>();
+  readonly #opened = new Map<string, CommittedKey>();
 
   constructor(key: DataKey, model: string, field: string) {
     this.#key = key;
@@ -87,8 +90,8 @@ export class RandomizedField {
 
   /** Seals `plaintext` as a full envelope. `row` is the encoded row part of the context (may be empty). */
   seal(valueType: number, plaintext: Uint8Array, row: Buffer): Buffer {
-    const out = Buffer.allocUnsafe(HEADER_BYTES + NONCE_BYTES + TAG_BYTES + plaintext.length);
     if (plaintext.length <= SHORT_VALUE_MAX_BYTES) {
+      const out = Buffer.allocUnsafe(HEADER_BYTES + NONCE_BYTES + TAG_BYTES + plaintext.length);
       writeHeader(out, Algorithm.aesSivRandom, valueType, this.#keyId);
       const input = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length);
       pool.fill(input, 0, NONCE_BYTES);
@@ -98,17 +101,19 @@ export class RandomizedField {
       for (let i = 0; i < input.length; i++) input[i] = 0;
       return out;
     }
-    writeHeader(out, Algorithm.xaes256gcm, valueType, this.#keyId);
-    if (this.#remaining === 0) this.#refresh();
+    const out = Buffer.allocUnsafe(HEADER_BYTES + LONG_CIPHERTEXT_AT + plaintext.length + TAG_BYTES);
+    writeHeader(out, Algorithm.aesGcmCommit, valueType, this.#keyId);
+    const derived = this.#remaining !== 0 && this.#derived !== undefined ? this.#derived : this.#refresh();
     this.#remaining--;
     const counter = this.#counter;
     this.#counter = (counter + 1) >>> 0;
     this.#r.copy(out, HEADER_BYTES);
-    out.writeUInt32BE(counter, HEADER_BYTES + 12);
+    out.writeUInt32BE(counter, HEADER_BYTES + KEY_NONCE_BYTES);
+    derived.commitment.copy(out, HEADER_BYTES + NONCE_BYTES);
     this.#iv.writeUInt32BE(counter, 0);
-    const cipher = createCipheriv('aes-256-gcm', this.#derived, this.#iv);
+    const cipher = createCipheriv('aes-256-gcm', derived.key, this.#iv);
     cipher.setAAD(this.#aad(out, valueType, row));
-    let off = HEADER_BYTES + NONCE_BYTES;
+    let off = HEADER_BYTES + LONG_CIPHERTEXT_AT;
     off += cipher.update(plaintext).copy(out, off);
     off += cipher.final().copy(out, off);
     cipher.getAuthTag().copy(out, off);
@@ -157,20 +162,27 @@ export class RandomizedField {
     return out;
   }
 
-  /** Opens the body of an envelope whose header was already parsed (algorithm 1 or 3). */
+  /**
+   * Opens the body of an envelope whose header was already parsed (algorithm 3 or 4). For
+   * algorithm 4 the stored key commitment is checked, in constant time, before GCM runs:
+   * a body whose GCM tag would verify under this key too, but that was sealed under
+   * another one, is refused.
+   */
   open(algorithm: number, header: Buffer, valueType: number, body: Buffer, row: Buffer): Buffer {
     if (algorithm === Algorithm.aesSivRandom) {
       const siv = this.#sivCipher();
       return siv.decrypt(body, this.#sivAd(siv, header, valueType, row)).subarray(NONCE_BYTES);
     }
-    const nonce = body.subarray(0, NONCE_BYTES);
+    if (algorithm !== Algorithm.aesGcmCommit || body.length < LONG_CIPHERTEXT_AT + TAG_BYTES) throw new DecryptionError();
+    const derived = this.#keyFor(body.subarray(0, KEY_NONCE_BYTES));
+    if (!commitmentMatches(derived.commitment, body.subarray(NONCE_BYTES, LONG_CIPHERTEXT_AT))) throw new DecryptionError();
     // The GCM nonce is C ‖ 0^8; createDecipheriv copies it, so one scratch buffer serves.
     const iv = this.#openIv;
-    body.copy(iv, 0, 12, NONCE_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', this.#keyFor(nonce.subarray(0, 12)), iv);
+    body.copy(iv, 0, KEY_NONCE_BYTES, NONCE_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', derived.key, iv);
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     decipher.setAAD(this.#aad(header, valueType, row));
-    const plaintext = decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES));
+    const plaintext = decipher.update(body.subarray(LONG_CIPHERTEXT_AT, body.length - TAG_BYTES));
     try {
       decipher.final();
     } catch {
@@ -182,7 +194,7 @@ export class RandomizedField {
 
   /**
    * Opens many envelopes of this field at once (the same checks as {@link open}): AES-SIV
-   * values in one batch (a few AES calls in all), XAES-256-GCM values one by one. Returns
+   * values in one batch (a few AES calls in all), long (GCM) values one by one. Returns
    * each plaintext, or `undefined` where a value fails authentication.
    */
   openMany(items: readonly EnvelopeToOpen[]): (Buffer | undefined)[] {
@@ -252,28 +264,30 @@ export class RandomizedField {
     return aad;
   }
 
-  #xaesCipher(): Xaes256Gcm {
-    this.#xaes ??= new Xaes256Gcm(this.#key.subkey('aead', [this.#model, this.#field]));
-    return this.#xaes;
+  /** The field's 256-bit subkey from which long values' keys and commitments are derived. */
+  #longValueKey(): Buffer {
+    this.#gcmKey ??= this.#key.subkey('aead', [this.#model, this.#field]);
+    return this.#gcmKey;
   }
 
-  #keyFor(r: Buffer): Buffer {
-    if (this.#remaining !== 0 && r.equals(this.#r)) return this.#derived;
+  #keyFor(r: Buffer): CommittedKey {
+    if (this.#remaining !== 0 && this.#derived !== undefined && r.equals(this.#r)) return this.#derived;
     const id = r.toString('latin1');
-    let key = this.#opened.get(id);
-    if (key === undefined) {
-      key = this.#xaesCipher().deriveKey(r);
+    let derived = this.#opened.get(id);
+    if (derived === undefined) {
+      derived = deriveCommittedKey(this.#longValueKey(), r);
       if (this.#opened.size >= OPENED_KEYS_CACHE) this.#opened.delete(this.#opened.keys().next().value as string);
-      this.#opened.set(id, key);
+      this.#opened.set(id, derived);
     }
-    return key;
+    return derived;
   }
 
-  #refresh(): void {
-    this.#r = randomBytes(12);
-    this.#derived = this.#xaesCipher().deriveKey(this.#r);
+  #refresh(): CommittedKey {
+    this.#r = randomBytes(KEY_NONCE_BYTES);
+    this.#derived = deriveCommittedKey(this.#longValueKey(), this.#r);
     this.#counter = randomInt(0, 0xffff_ffff) >>> 0;
     this.#remaining = VALUES_PER_DERIVED_KEY;
+    return this.#derived;
   }
 
   toJSON(): string {

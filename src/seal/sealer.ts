@@ -146,7 +146,7 @@ export class Sealer {
 
   /**
    * Seals a value with randomized encryption (nonce-based AES-SIV for short values,
-   * XAES-256-GCM for long ones; docs/format.md), bound to model, field and
+   * key-committing AES-256-GCM for long ones; docs/format.md), bound to model, field and
    * (when given) row. Equal values give different texts. The type is kept: `decrypt`
    * returns a string, number, bigint, boolean, Date, Uint8Array/Buffer or JSON value.
    */

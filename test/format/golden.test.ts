@@ -3,8 +3,10 @@
  * open forever; deterministic tokens and blind indexes must be reproduced bit for bit.
  * A change that breaks this test breaks every stored value: bump the format version instead.
  */
+import { createDecipheriv, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSealer, localKeyProvider, memoryKeyStore, type DataKeyRecord } from '../../src/index.js';
+import { encodeParts } from '../../src/format/context.js';
+import { createSealer, FormatError, localKeyProvider, memoryKeyStore, type DataKeyRecord } from '../../src/index.js';
 import { TEST_KEK } from '../support/sealer.js';
 
 /** Data key 0x42 * 32, id 0badc0de, wrapped under TEST_KEK. */
@@ -13,7 +15,7 @@ const RECORD: DataKeyRecord = {"id":"0badc0de","scope":"default","state":"active
 const GOLDEN = {
   "string": "fs1:MAutwN6eBVt4JCq3qZszzDdFkGZsFerI2k3haMZAWL1xIv1eroHFnIjDIrrMhFpYisE2wFmR",
   "stringRow": "fs1:MAutwN4gfAzrCXXWk4SHqdhsrpK6U4p9tFLoY0_kten3YvyJrQT085GfG8PnJnYedWSIBadH",
-  "long": "fs1:EAutwN7Ti20Qeu6qlDrNOOVQeOL4-RJwM6neSEKfSKPp03RbCz9bjaWuRdZnZjaq7gZtoJeBUSmp-LWfFipzcZSQetMWjGDuyANK5Bm2DBjvv9MyHaqiB8ApY3mzot8vXd1Y-F6HSSvTbjg7x0tL6BEtnHMJU6HFIKHyOLfWD0hHPwEqXsb4FniRyeiICMG1Mu5pGbSd3CJ2_sCNYLWmDoiMoziLYL5Eya5pO2N4iqRPvcX7mKBNqRXExDtmfL-y3SkcAEZQrkY7ZLWgB-LM2cjlCdpx403H3BaroKuAm3MiFn2Cs05Q9iPXF7L0Yqjo9dYCsxZaIdgcbYin29lJd-M_EcQQaxhCGhtAD3hyeE7EMljUtPKdpO-mf8CBZYBDW2oF7lOTrV6fmUtws4Lwk5IpITdm8PoMLUEP2Cw121lHETSo1k-jmUv089NRhcGpYg",
+  "long": "fs1:QAutwN5__aZj--253XVBtLKQDmcaiNSEmGl5LnYEpofH7Vn5-dnzfq0750SVnckHbcrMwILr3Py6mzQwFVBMKvEz1rVA15MXZnqtZxX2dCYvweyLecCeU2bySxIkL23VYbJKVkX4H1DkwmzQuHA9-zGU6LY1cfUyjEZLsYZQjrJHzrhIIn4Jjo7HiGqy8QvhFXta6lv3_0bMY3QTYVaH9Y016YtMHKoqSHJHfwP37IqiVXyJtge65rdk9K5f0nSoQkjeyFLvtYzk-CmrzXkQCMQGvtYUSLOIq70I1toPIN8tczpmX8DGldqk5jBiPw1rmb4xtoYrLXE5Xc9hCcJe7vaVLfZU0qmzD4DI6ukY9hhzkyNXf9y0Vv_HEX3EJqmWd0Pi3xJ-10oT2qTfRGNTNR5uSdE4KgERX6ego27QTQ1Ed_4MxjFhzk9GfXlPgbbVBECQPFNyJpSmXSWwFBV0r62yx4jomBWG2K-lqKEH1uP1",
   "number": "fs1:MQutwN7obv3qF2AQY3h2p1gCpbd01Rrl9B6WG4Co7S_Xv69Vubg-Ll-BrI8t",
   "bigint": "fs1:MgutwN5QD3XoXyUIWmc2J2sw7nsIckhFdlXwAW_IzlNveK8ELqwJ1A9ZapZD3bvN0F356iS84Bt20g",
   "boolean": "fs1:MwutwN5jYJdwywKVarT01-IS0MRoMJOKhp_RlYoNqas28YHw6zI",
@@ -26,6 +28,9 @@ const GOLDEN = {
   "bidx": "6kr1tCwlITsikfmYkWqrQ-iY1JiS7u_cdq9wWfA6avE",
   "bidx32": "6kr1tA"
 } as const;
+
+/** A long value of the retired algorithm 1 (XAES-256-GCM without key commitment), sealed before 1.0. */
+const RETIRED_ALG1 = "fs1:EAutwN7Ti20Qeu6qlDrNOOVQeOL4-RJwM6neSEKfSKPp03RbCz9bjaWuRdZnZjaq7gZtoJeBUSmp-LWfFipzcZSQetMWjGDuyANK5Bm2DBjvv9MyHaqiB8ApY3mzot8vXd1Y-F6HSSvTbjg7x0tL6BEtnHMJU6HFIKHyOLfWD0hHPwEqXsb4FniRyeiICMG1Mu5pGbSd3CJ2_sCNYLWmDoiMoziLYL5Eya5pO2N4iqRPvcX7mKBNqRXExDtmfL-y3SkcAEZQrkY7ZLWgB-LM2cjlCdpx403H3BaroKuAm3MiFn2Cs05Q9iPXF7L0Yqjo9dYCsxZaIdgcbYin29lJd-M_EcQQaxhCGhtAD3hyeE7EMljUtPKdpO-mf8CBZYBDW2oF7lOTrV6fmUtws4Lwk5IpITdm8PoMLUEP2Cw121lHETSo1k-jmUv089NRhcGpYg";
 
 async function goldenSealer() {
   return createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore([RECORD]) });
@@ -60,8 +65,35 @@ describe('format v1 golden vectors', () => {
   it('keeps the header layout: prefix, algorithm nibble, type nibble, key id', () => {
     const header = (text: string) => Buffer.from(text.slice(4), 'base64url').subarray(0, 5);
     expect(header(GOLDEN.string).toString('hex')).toBe('300badc0de');
-    expect(header(GOLDEN.long).toString('hex')).toBe('100badc0de');
+    expect(header(GOLDEN.long).toString('hex')).toBe('400badc0de');
     expect(header(GOLDEN.det).toString('hex')).toBe('200badc0de');
     expect(header(GOLDEN.json)[0]).toBe(0x37);
+  });
+
+  it('lays out a long value as documented: R ‖ C ‖ HKDF commitment ‖ GCM ciphertext ‖ tag (recomputed with node:crypto)', () => {
+    const envelope = Buffer.from(GOLDEN.long.slice(4), 'base64url');
+    const header = envelope.subarray(0, 5);
+    const r = envelope.subarray(5, 17);
+    const counter = envelope.subarray(17, 21);
+    const commitment = envelope.subarray(21, 53);
+    const ciphertext = envelope.subarray(53, envelope.length - 16);
+    const tag = envelope.subarray(envelope.length - 16);
+    const dek = Buffer.alloc(32, 0x42);
+    const info = Buffer.concat([Buffer.from('aead\0'), encodeParts(['User', 'email'])]);
+    const subkey = Buffer.from(hkdfSync('sha256', dek, 'fieldseal/v1/subkey', info, 32));
+    const label = 'fieldseal/v1/committing-aes-256-gcm ';
+    expect(Buffer.from(hkdfSync('sha256', subkey, r, `${label}COMMITKEY`, 32)).equals(commitment)).toBe(true);
+    const key = Buffer.from(hkdfSync('sha256', subkey, r, `${label}DERIVEKEY`, 32));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.concat([counter, Buffer.alloc(8)]));
+    decipher.setAAD(Buffer.concat([header, encodeParts(['User', 'email'])]));
+    decipher.setAuthTag(tag);
+    expect(Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString()).toBe('L'.repeat(300));
+  });
+
+  it('refuses the retired algorithm 1 (no key commitment) with a FormatError that says so', async () => {
+    const sealer = await goldenSealer();
+    await expect(sealer.decrypt(RETIRED_ALG1, ctx)).rejects.toThrow(FormatError);
+    await expect(sealer.decrypt(RETIRED_ALG1, ctx)).rejects.toThrow(/algorithm 1 .*no longer accepted/);
+    expect(sealer.isSealed(RETIRED_ALG1)).toBe(false);
   });
 });

@@ -1,26 +1,33 @@
 /**
  * A JSON-file key store. Writes are atomic (write a temporary file, fsync, rename, fsync
  * the folder), so a crash mid-write leaves either the old file or the new one, never a
- * torn one. Read-modify-write cycles hold an exclusive lock file (`O_CREAT|O_EXCL`), so
- * concurrent processes serialise instead of overwriting each other's changes; a lock
- * left by a crashed process is taken over once it is older than `staleLockMs`.
+ * torn one. Read-modify-write cycles hold a lock ({@link acquireFileLock}) that names its
+ * holder, so concurrent processes serialise instead of overwriting each other's changes,
+ * and a lock left by a crashed process on this machine is taken over at once.
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { KeyStoreError } from '../errors.js';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigurationError, KeyStoreError } from '../errors.js';
 import type { DataKeyRecord } from './data-key-record.js';
+import { acquireFileLock, type LockTakeover } from './file-lock.js';
 import type { KeyStore } from './key-store.js';
 
-/** Options of {@link fileKeyStore}. */
+/** Options of {@link fileKeyStore}. Give every process that shares a file the same values. */
 export interface FileKeyStoreOptions {
-  /** Give up waiting for the lock after this long (default 10 s). */
-  readonly lockTimeoutMs?: number;
-  /** A lock file older than this is considered abandoned (default 30 s). */
+  /**
+   * A lock whose holder has not refreshed it for this long is abandoned and taken over
+   * (default 30 s). Holders refresh their lock every quarter of it, so this only matters
+   * for a holder on another machine that hung or crashed, or a local one that hung; a
+   * holder whose process is gone from this machine is taken over at once.
+   */
   readonly staleLockMs?: number;
+  /** Give up waiting for the lock after this long (default twice `staleLockMs`); must be longer than `staleLockMs`. */
+  readonly lockTimeoutMs?: number;
+  /** Called when an update took over a lock from a crashed or hung holder (e.g. to log it). */
+  readonly onLockTakeover?: (takeover: LockTakeover) => void;
 }
 
 interface KeyFile {
@@ -32,9 +39,13 @@ interface KeyFile {
 /** A key store in one JSON file (created on first write, with mode 0600). */
 export function fileKeyStore(path: string, options: FileKeyStoreOptions = {}): KeyStore {
   const file = resolve(path);
+  const folder = dirname(file);
   const lockFile = `${file}.lock`;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   const staleLockMs = options.staleLockMs ?? 30_000;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 2 * staleLockMs;
+  checkLockTimes(staleLockMs, lockTimeoutMs);
+  const lockOptions = { staleMs: staleLockMs, timeoutMs: lockTimeoutMs, ...(options.onLockTakeover === undefined ? {} : { onTakeover: options.onLockTakeover }) };
+  const tempPattern = new RegExp(`^${escapeRegExp(basename(file))}\\.\\d+\\.[0-9a-f]+\\.tmp$`);
 
   async function read(): Promise<readonly DataKeyRecord[]> {
     let text: string;
@@ -56,49 +67,40 @@ export function fileKeyStore(path: string, options: FileKeyStoreOptions = {}): K
     return parsed.keys;
   }
 
-  async function write(keys: readonly DataKeyRecord[]): Promise<void> {
+  /** Writes the next content to a fsynced temporary file; removes it again if that fails. */
+  async function writeTemporary(keys: readonly DataKeyRecord[]): Promise<string> {
     const body: KeyFile = { format: 'fieldseal-keys', version: 1, keys };
     const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await fs.open(tmp, 'wx', 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.rename(tmp, file);
+      const handle = await fs.open(tmp, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       await fs.rm(tmp, { force: true });
-      throw error;
+      throw new KeyStoreError(`cannot write key file ${file}`, { cause: error });
     }
-    await syncDirectory(dirname(file));
+    return tmp;
   }
 
-  async function acquireLock(): Promise<void> {
-    const deadline = Date.now() + lockTimeoutMs;
-    let wait = 5;
-    for (;;) {
-      try {
-        const handle = await fs.open(lockFile, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
-        await handle.writeFile(`${process.pid}\n`);
-        await handle.close();
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeyStoreError(`cannot create lock ${lockFile}`, { cause: error });
-      }
-      try {
-        const stat = await fs.stat(lockFile);
-        if (Date.now() - stat.mtimeMs > staleLockMs) {
-          await fs.rm(lockFile, { force: true });
-          continue;
-        }
-      } catch {
-        continue; // released between our open and stat
-      }
-      if (Date.now() > deadline) throw new KeyStoreError(`timed out waiting for key file lock ${lockFile}`);
-      await sleep(wait);
-      wait = Math.min(wait * 2, 100);
+  /**
+   * Removes temporary files left by writers that crashed between writing and renaming:
+   * they hold wrapped keys, maybe ones `shred` has since erased. Only a lock holder writes
+   * temporary files, so under the lock every one of them belongs to a writer that is gone
+   * (or lost the lock, whose commit must then fail anyway).
+   */
+  async function removeOrphanTemporaries(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(folder);
+    } catch (error) {
+      throw new KeyStoreError(`cannot list ${folder}`, { cause: error });
+    }
+    for (const name of names) {
+      if (tempPattern.test(name)) await fs.rm(join(folder, name), { force: true });
     }
   }
 
@@ -106,17 +108,43 @@ export function fileKeyStore(path: string, options: FileKeyStoreOptions = {}): K
     description: `file:${file}`,
     list: read,
     async update(change) {
-      await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      await acquireLock();
+      await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+      const hold = await acquireFileLock(lockFile, lockOptions);
+      let tmp: string | undefined;
       try {
+        await hold.sweep();
+        await removeOrphanTemporaries();
         const next = [...change(await read())];
-        await write(next);
+        const written = await writeTemporary(next);
+        tmp = written;
+        await hold.release(async () => {
+          await fs.rename(written, file);
+          tmp = undefined;
+          await syncDirectory(folder);
+        });
         return next;
-      } finally {
-        await fs.rm(lockFile, { force: true });
+      } catch (error) {
+        if (tmp !== undefined) await fs.rm(tmp, { force: true });
+        await hold.release().catch(() => undefined); // already released when the commit itself failed
+        throw error;
       }
     },
   };
+}
+
+function checkLockTimes(staleLockMs: number, lockTimeoutMs: number): void {
+  for (const [name, value] of [['staleLockMs', staleLockMs], ['lockTimeoutMs', lockTimeoutMs]] as const) {
+    if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`fileKeyStore: ${name} must be a positive number of milliseconds`);
+  }
+  if (lockTimeoutMs <= staleLockMs) {
+    throw new ConfigurationError(
+      `fileKeyStore: lockTimeoutMs (${lockTimeoutMs}) must be longer than staleLockMs (${staleLockMs}), or a waiter gives up before a hung holder's lock may be taken over`,
+    );
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 async function syncDirectory(dir: string): Promise<void> {

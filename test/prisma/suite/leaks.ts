@@ -13,7 +13,7 @@ import {
   PlaintextRejectedError,
   UnsupportedQueryError,
 } from '../../../src/errors.js';
-import { fieldsealRaw, sealValue, type FieldsConfig } from '../../../src/adapters/prisma/index.js';
+import { fieldsealExtension, fieldsealRaw, sealValue, type FieldsConfig } from '../../../src/adapters/prisma/index.js';
 import { datamodel } from '../../../prisma/generated/sqlite/fieldseal.js';
 import { extend, testFields, type Harness, type SealedClient } from '../support/harness.js';
 import { expectNoLeak, rejection } from '../support/leak.js';
@@ -59,6 +59,14 @@ export function leakSuite(h: Harness): void {
         await insertTyped('intV', '');
         expect(await rejection(legacyClient().typed.findMany({ select: { bigV: true } }))).toBeInstanceOf(InvalidInputError);
         expect(await rejection(legacyClient().typed.findMany({ select: { intV: true } }))).toBeInstanceOf(InvalidInputError);
+      });
+
+      it('legacy bytes that are not text, in a String field stored in a Bytes column', async () => {
+        const secret = 'bytes-secret-Nd63yU';
+        await insertTyped('blob', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(secret)]));
+        const error = await rejection(legacyClient().typed.findMany({ select: { blob: true } }));
+        expect(error).toBeInstanceOf(PlaintextRejectedError);
+        expectNoLeak(error, secret);
       });
 
       it('legacy values that parse are read with their type', async () => {
@@ -154,6 +162,22 @@ export function leakSuite(h: Harness): void {
       ])('%s', async (_label, query) => {
         const secret = 'filter-secret-Rt48wQ';
         const error = await rejection(query(h.prisma, secret));
+        expect(error).toBeInstanceOf(UnsupportedQueryError);
+        expectNoLeak(error, secret);
+      });
+
+      it('a compound unique whose protected part is not a single value', async () => {
+        const secret = 'Kx7-pair-Yc55-qq';
+        const error = await rejection(h.prisma.user.findFirst({ where: { ssn_tenantId: { ssn: { in: [secret] }, tenantId: 't1' } } as never }));
+        expect(error).toBeInstanceOf(UnsupportedQueryError);
+        expectNoLeak(error, secret);
+      });
+
+      it('a blind index lookup on a field that is still migrating', async () => {
+        const fields = testFields(h.sealer);
+        const prisma = extend(h.base, h.sealer, { ...fields, User: { ...fields.User, email: { row: 'id', migrating: true } } });
+        const secret = 'mover-Tg42@example.com';
+        const error = await rejection(prisma.user.findFirst({ where: { email: secret } }));
         expect(error).toBeInstanceOf(UnsupportedQueryError);
         expectNoLeak(error, secret);
       });
@@ -258,6 +282,16 @@ export function leakSuite(h: Harness): void {
       const secret = randomUUID();
       const error = await rejection(h.prisma.user.create({ data: { id: randomUUID(), email: secret, ssn: secret, notAColumn: 1 } as never }));
       expect(error).not.toBeInstanceOf(FieldsealError);
+      expectNoLeak(error, secret);
+    });
+
+    it('an operation the adapter does not know, on a model with protected fields', async () => {
+      const secret = 'raw-op-secret@example.com';
+      const extension = fieldsealExtension({ sealer: h.sealer, fields: testFields(h.sealer), datamodel });
+      const error = await rejection(
+        extension.query.$allModels.$allOperations({ model: 'User', operation: 'findRaw', args: { filter: { email: secret } }, query: async () => [] }),
+      );
+      expect(error).toBeInstanceOf(ConfigurationError);
       expectNoLeak(error, secret);
     });
 

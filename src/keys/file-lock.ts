@@ -212,7 +212,9 @@ async function takeOver(lockPath: string, current: Observed, candidate: Candidat
     await removeIfPresent(staging);
     throw new KeyStoreError(`cannot take over the lock ${lockPath}`, { cause: error });
   }
-  return true;
+  // Rule 3 makes this hold; reading it back costs one read and catches a process that
+  // does not follow the protocol (an older version, or someone deleting files by hand).
+  return (await observe(lockPath))?.id === candidate.owner.id;
 }
 
 /** Climbs the claim levels of `epoch` past dead or stale claimants; the claim won, or `undefined` while a live process holds one. */

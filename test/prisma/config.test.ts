@@ -28,6 +28,45 @@ describe('configuration', () => {
     expect(() => resolveFields(fields, models)).toThrow(message);
   });
 
+  it('builds the tokenizer format from FPE options (annotation names, flat) in one place', () => {
+    const resolved = resolveFields(
+      {
+        User: { card: { mode: 'fpe', preset: 'card', options: { keepFirst: 6, keepLast: 4, luhn: 'valid' } } },
+        AnnotationOption: {
+          code: { mode: 'fpe', preset: 'alphanumeric', options: { letterCase: 'mixed', keepLast: 2 } },
+          ssn: { mode: 'fpe', preset: 'ssn' },
+          phone: { mode: 'fpe', preset: 'phone', options: { keepFirst: 1 } },
+          account: { mode: 'fpe', preset: 'numeric', options: {} },
+        },
+      },
+      models,
+    );
+    expect(resolved.get('User')!.fields.get('card')!.fpeFormat).toEqual({ kind: 'card', keep: { first: 6, last: 4 }, luhn: 'valid' });
+    const other = resolved.get('AnnotationOption')!.fields;
+    expect(other.get('code')!.fpeFormat).toEqual({ kind: 'alphanumeric', keep: { last: 2 }, letterCase: 'mixed' });
+    expect(other.get('ssn')!.fpeFormat).toEqual({ kind: 'ssn' });
+    expect(other.get('phone')!.fpeFormat).toEqual({ kind: 'phone', keep: { first: 1 } });
+    expect(other.get('account')!.fpeFormat).toEqual({ kind: 'numeric' });
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ preset: 'card', options: { keep: { last: 4 } } }, /fpe option 'keep' does not apply to preset card \(it takes keepFirst, keepLast, luhn\)/],
+    [{ preset: 'card', options: { keepLast: -1 } }, /keepLast must be a non-negative integer/],
+    [{ preset: 'card', options: { keepFirst: '6' } }, /keepFirst must be a non-negative integer/],
+    [{ preset: 'card', options: { luhn: true } }, /luhn must be 'valid' or 'invalid'/],
+    [{ preset: 'card', options: { letterCase: 'lower' } }, /'letterCase' does not apply to preset card/],
+    [{ preset: 'ssn', options: { keepLast: 4 } }, /'keepLast' does not apply to preset ssn \(it takes no options\)/],
+    [{ preset: 'phone', options: { luhn: 'valid' } }, /'luhn' does not apply to preset phone/],
+    [{ preset: 'alphanumeric', options: { letterCase: 'title' } }, /letterCase must be 'upper', 'lower' or 'mixed'/],
+    [{ preset: 'iban' }, /unknown fpe preset 'iban'/],
+    [{ preset: 'card', options: 'keepLast: 4' }, /fpe options must be an object/],
+  ])('rejects FPE config %j naming model and field', (fpe, message) => {
+    const fields = { User: { card: { mode: 'fpe', ...fpe } } } as unknown as FieldsConfig;
+    expect(() => resolveFields(fields, models)).toThrow(ConfigurationError);
+    expect(() => resolveFields(fields, models)).toThrow(/User\.card: /);
+    expect(() => resolveFields(fields, models)).toThrow(message);
+  });
+
   it('checks at extension creation, including FPE support of the sealer', async () => {
     const sealer = await newSealer();
     expect(() => fieldsealExtension({ sealer, datamodel, fields: { User: { nope: {} } } })).toThrow(ConfigurationError);

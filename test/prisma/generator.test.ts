@@ -16,6 +16,13 @@ describe('annotations', () => {
     expect(parseFieldAnnotation('U', 'f', '@fieldseal.encrypt(row: id, migrating: true)')).toEqual({ mode: 'randomized', row: 'id', migrating: true });
     expect(parseFieldAnnotation('U', 'f', '@fieldseal.blindIndex(of: email, normalize: email, bits: 64)')).toEqual({ mode: 'blindIndex', of: 'email', normalize: 'email', bits: 64 });
     expect(parseFieldAnnotation('U', 'f', '@fieldseal.fpe(preset: card, keepLast: 4)')).toEqual({ mode: 'fpe', preset: 'card', options: { keepLast: 4 } });
+    expect(parseFieldAnnotation('U', 'f', '@fieldseal.fpe(preset: card, keepFirst: 6, keepLast: 4, luhn: valid, scope: vault)')).toEqual({
+      mode: 'fpe',
+      preset: 'card',
+      options: { keepFirst: 6, keepLast: 4, luhn: 'valid' },
+      scope: 'vault',
+    });
+    expect(parseFieldAnnotation('U', 'f', '@fieldseal.fpe(preset: alphanumeric, letterCase: lower)')).toEqual({ mode: 'fpe', preset: 'alphanumeric', options: { letterCase: 'lower' } });
     expect(parseFieldAnnotation('U', 'f', 'no annotation here')).toBeUndefined();
   });
 
@@ -30,6 +37,7 @@ describe('annotations', () => {
     ['@fieldseal.encrypt(mode: deterministic, row: id)', /randomized fields only/],
     ['@fieldseal.encrypt\n@fieldseal.encrypt', /more than one/],
     ['@fieldseal.encrypt(mode deterministic)', /cannot parse/],
+    ['@fieldseal.fpe(preset: card, radix: 10)', /unknown argument 'radix'/],
   ])('rejects %s naming model and field', (doc, message) => {
     expect(() => parseFieldAnnotation('User', 'email', doc)).toThrow(message);
     expect(() => parseFieldAnnotation('User', 'email', doc)).toThrow(/User\.email/);
@@ -43,6 +51,9 @@ describe('annotations', () => {
     expect(() => fieldsFromDmmf(model('@fieldseal.blindIndex(of: nope)'))).toThrow(/User\.age: blind index source 'nope'/);
     expect(() => fieldsFromDmmf(model('@fieldseal.encrypt(row: missing)'))).toThrow(/User\.age: row column 'missing'/);
     expect(fieldsFromDmmf(model('@fieldseal.encrypt(type: Int)'))).toEqual({ User: { age: { mode: 'randomized', type: 'Int' } } });
+    // FPE options are checked against their preset when prisma generate runs.
+    expect(() => fieldsFromDmmf(model('@fieldseal.fpe(preset: phone, luhn: valid)'))).toThrow(/User\.age: fpe option 'luhn' does not apply to preset phone/);
+    expect(() => fieldsFromDmmf(model('@fieldseal.fpe(preset: card, keepLast: four)'))).toThrow(/User\.age: fpe option keepLast must be a non-negative integer/);
   });
 });
 

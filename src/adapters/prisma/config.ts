@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigurationError } from '../../errors.js';
-import type { Normalizer } from '../../index.js';
+import type { FpeFormat, Normalizer } from '../../index.js';
 import type { ModelShape } from './datamodel.js';
 
 /** The JS type a protected field holds in the application (the column stores ciphertext). */
@@ -62,13 +62,28 @@ export interface BlindIndexFieldConfig {
   readonly scope?: string;
 }
 
+/**
+ * Options of an FPE field: the arguments of `@fieldseal.fpe(...)` besides `preset` and
+ * `scope`, with the same names. Each preset takes only the options that apply to it.
+ */
+export interface FpeFieldOptions {
+  /** Characters at the start kept in clear (card, phone, numeric, alphanumeric), e.g. 6 for a card's BIN. */
+  readonly keepFirst?: number;
+  /** Characters at the end kept in clear (card, phone, numeric, alphanumeric), e.g. a card's last 4. */
+  readonly keepLast?: number;
+  /** card: every token passes (`valid`) or fails (`invalid`) the Luhn check; needs Luhn-valid input. */
+  readonly luhn?: 'valid' | 'invalid';
+  /** alphanumeric: the letters of the alphabet, `upper` (default), `lower` or `mixed`. */
+  readonly letterCase?: 'upper' | 'lower' | 'mixed';
+}
+
 /** A format-preserving (FF1) token: reversible, equality lookups, keeps the value's format. */
 export interface FpeFieldConfig {
   readonly mode: 'fpe';
   /** The tokenization preset. */
   readonly preset: FpePreset;
-  /** Further options passed to the tokenizer (e.g. `{ keep: { last: 4 } }`). */
-  readonly options?: Readonly<Record<string, unknown>>;
+  /** Options of the preset, e.g. `{ keepLast: 4 }`. */
+  readonly options?: FpeFieldOptions;
   /** A fixed key scope. */
   readonly scope?: string;
 }
@@ -103,7 +118,8 @@ export interface ProtectedField {
   readonly normalize: Normalizer | undefined;
   readonly bits: number | undefined;
   readonly preset: FpePreset | undefined;
-  readonly fpeOptions: Readonly<Record<string, unknown>> | undefined;
+  /** For an FPE field: the tokenizer's format, built from the preset and its options. */
+  readonly fpeFormat: FpeFormat | undefined;
 }
 
 /** Protected fields of one model, resolved. */
@@ -115,6 +131,59 @@ export interface ProtectedModel {
 }
 
 const MODES = new Set(['randomized', 'deterministic', 'blindIndex', 'fpe']);
+
+/** The options each FPE preset takes. */
+const FPE_OPTIONS: Readonly<Record<FpePreset, ReadonlySet<keyof FpeFieldOptions>>> = {
+  card: new Set(['keepFirst', 'keepLast', 'luhn']),
+  ssn: new Set(),
+  phone: new Set(['keepFirst', 'keepLast']),
+  numeric: new Set(['keepFirst', 'keepLast']),
+  alphanumeric: new Set(['keepFirst', 'keepLast', 'letterCase']),
+};
+const LUHN = new Set(['valid', 'invalid']);
+const LETTER_CASES = new Set(['upper', 'lower', 'mixed']);
+
+/**
+ * The tokenizer format of an FPE field: the one place where field options (flat, as in the
+ * annotation: `keepLast: 4`) become the tokenizer's format (`keep: { last: 4 }`). Throws a
+ * message naming the option, never its value.
+ */
+function fpeFormatOf(preset: FpePreset, options: unknown, bad: (why: string) => never): FpeFormat {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) bad('fpe options must be an object');
+  const opts = (options ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(opts)) {
+    if (value === undefined) continue;
+    if (!FPE_OPTIONS[preset].has(name as keyof FpeFieldOptions)) {
+      bad(`fpe option '${name}' does not apply to preset ${preset} (it takes ${[...FPE_OPTIONS[preset]].join(', ') || 'no options'})`);
+    }
+  }
+  const count = (name: 'keepFirst' | 'keepLast'): number | undefined => {
+    const v = opts[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) bad(`fpe option ${name} must be a non-negative integer`);
+    return v as number | undefined;
+  };
+  const keepFirst = count('keepFirst');
+  const keepLast = count('keepLast');
+  const keep = keepFirst === undefined && keepLast === undefined ? {} : { keep: { ...(keepFirst !== undefined ? { first: keepFirst } : {}), ...(keepLast !== undefined ? { last: keepLast } : {}) } };
+  switch (preset) {
+    case 'card': {
+      const luhn = opts.luhn;
+      if (luhn !== undefined && !LUHN.has(luhn as string)) bad("fpe option luhn must be 'valid' or 'invalid'");
+      return { kind: 'card', ...keep, ...(luhn !== undefined ? { luhn: luhn as 'valid' | 'invalid' } : {}) };
+    }
+    case 'ssn':
+      return { kind: 'ssn' };
+    case 'phone':
+      return { kind: 'phone', ...keep };
+    case 'numeric':
+      return { kind: 'numeric', ...keep };
+    case 'alphanumeric': {
+      const letterCase = opts.letterCase;
+      if (letterCase !== undefined && !LETTER_CASES.has(letterCase as string)) bad("fpe option letterCase must be 'upper', 'lower' or 'mixed'");
+      return { kind: 'alphanumeric', ...keep, ...(letterCase !== undefined ? { letterCase: letterCase as 'upper' | 'lower' | 'mixed' } : {}) };
+    }
+  }
+}
 const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
 
 /**
@@ -160,10 +229,13 @@ export function resolveFields(fields: FieldsConfig, models: ReadonlyMap<string, 
         if (normalizeOpt !== undefined && typeof normalizeOpt !== 'function' && !NORMALIZERS.has(normalizeOpt)) bad(fieldName, `unknown normalizer '${String(normalizeOpt)}'`);
         if (bi.bits !== undefined && (!Number.isInteger(bi.bits) || bi.bits < 16 || bi.bits > 256)) bad(fieldName, 'bits must be an integer from 16 to 256');
       }
+      let fpeFormat: FpeFormat | undefined;
       if (mode === 'fpe') {
         const fpe = cfg as FpeFieldConfig;
         if (typeof fpe.preset !== 'string') bad(fieldName, 'an fpe field needs a preset');
+        if (!Object.hasOwn(FPE_OPTIONS, fpe.preset)) bad(fieldName, `unknown fpe preset '${fpe.preset}' (use ${Object.keys(FPE_OPTIONS).join(', ')})`);
         if (storage !== 'String') bad(fieldName, 'an FPE token is stored in a String column');
+        fpeFormat = fpeFormatOf(fpe.preset, fpe.options, (why) => bad(fieldName, why));
       }
       if (migrating && mode === 'fpe') bad(fieldName, 'an FPE token cannot be told apart from plaintext, so an fpe field cannot be migrating; backfill it first');
       if (migrating && mode === 'blindIndex') bad(fieldName, "'migrating' belongs on the indexed field, not on its blind index");
@@ -182,7 +254,7 @@ export function resolveFields(fields: FieldsConfig, models: ReadonlyMap<string, 
         normalize: normalizeOpt,
         bits: 'bits' in cfg ? cfg.bits : undefined,
         preset: 'preset' in cfg ? cfg.preset : undefined,
-        fpeOptions: 'options' in cfg ? cfg.options : undefined,
+        fpeFormat,
       });
     }
     // Link each blind index to its source; the source may itself be protected or not.

@@ -8,7 +8,7 @@
  */
 import { Decimal } from './decimal.js';
 import { ConfigurationError, InvalidInputError, PlaintextRejectedError } from '../../errors.js';
-import { PREFIX, type BlindIndexable, type BlindIndexOptions, type FpeFormat, type Sealable, type TokenContext } from '../../index.js';
+import { PREFIX, type BlindIndexable, type BlindIndexOptions, type Sealable, type TokenContext } from '../../index.js';
 import { fromLegacyValue, fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
 import type { ProtectedField } from './config.js';
 import type { FieldSealer, RowKey } from './sealer-port.js';
@@ -237,8 +237,8 @@ function fpeOf(sealer: FieldSealer, field: ProtectedField) {
   if (typeof tokenize !== 'function' || typeof detokenize !== 'function') {
     throw new ConfigurationError(`${field.model}.${field.field} uses FPE, but this Sealer has no fpe/detokenize methods`);
   }
-  // The preset names the format kind; the field's options (keep, luhn, letterCase, ...) complete it.
-  const format = { ...field.fpeOptions, kind: field.preset } as FpeFormat;
+  const format = field.fpeFormat;
+  if (format === undefined) throw new ConfigurationError(`${field.model}.${field.field} is not an FPE field`);
   return {
     tokenize: (value: Sealable, ctx: TokenContext) => tokenize.call(sealer, String(value), { ...ctx, format }),
     detokenize: (token: string, ctx: TokenContext) => detokenize.call(sealer, token, { ...ctx, format }),

@@ -6,6 +6,7 @@ import { crudSuite } from './crud.js';
 import { integritySuite } from './integrity.js';
 import { leakSuite } from './leaks.js';
 import { nestedSuite } from './nested.js';
+import { optionSuite } from './options.js';
 import { querySuite } from './queries.js';
 
 /** Registers every suite against `kind`, skipping (outside CI only) when its server is down. */
@@ -18,5 +19,6 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
     nestedSuite(h);
     integritySuite(h);
     leakSuite(h);
+    optionSuite(h);
   });
 }

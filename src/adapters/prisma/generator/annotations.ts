@@ -26,7 +26,8 @@ type Arg = string | number | boolean;
 const ALLOWED: Record<string, ReadonlySet<string>> = {
   encrypt: new Set(['mode', 'type', 'row', 'migrating', 'domain', 'scope']),
   blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope']),
-  fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'radix', 'alphabet']),
+  // The options besides preset and scope are FpeFieldOptions, emitted under the same names.
+  fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'letterCase']),
 };
 const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
 const PRESETS = new Set(['card', 'ssn', 'phone', 'numeric', 'alphanumeric']);

@@ -1,0 +1,71 @@
+/**
+ * One call of a SQL key store: bounded by the store's `timeoutMs`, retried on deadlocks and
+ * busy databases within that time, and failing only with fieldseal's typed errors.
+ *
+ * @module
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigurationError, FieldsealError, KeyStoreError } from '../../errors.js';
+import { driverErrorKind, storeFailure } from './driver-errors.js';
+import type { SqlCallOptions } from './sql-connection.js';
+
+/** The default time limit of one key store call, in milliseconds. */
+export const DEFAULT_KEY_STORE_TIMEOUT_MS = 5000;
+
+/** Refuses a `timeoutMs` option that is not a positive integer of milliseconds (setTimeout's range). */
+export function checkTimeoutMs(timeoutMs: number | undefined): number {
+  const ms = timeoutMs ?? DEFAULT_KEY_STORE_TIMEOUT_MS;
+  if (!Number.isSafeInteger(ms) || ms < 1 || ms > 2_147_483_647) throw new ConfigurationError('key store timeoutMs must be a positive integer of milliseconds');
+  return ms;
+}
+
+/** What a call is, for its errors. */
+export interface StoreCall {
+  /** The store's description. */
+  readonly source: string;
+  /** What the call does, e.g. `insert of key 0a1b2c3d`. */
+  readonly operation: string;
+  readonly timeoutMs: number;
+  /** Texts the call sent that must not appear in its errors (see `storeFailure`). */
+  readonly scrub?: readonly string[];
+}
+
+/**
+ * Runs `body` within `call.timeoutMs`. On time out the signal given to `body` is aborted
+ * (the adapter then rolls back or drops its connection) and the call fails at once with a
+ * `KeyStoreError`; a late result of `body` is discarded.
+ */
+export async function withinTimeLimit<T>(call: StoreCall, body: (options: SqlCallOptions) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const deadline = Date.now() + call.timeoutMs;
+  const timedOut = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => reject(new KeyStoreError(`${call.source}: ${call.operation} timed out after ${call.timeoutMs} ms; a write it made is either complete or absent, never partial`)), { once: true });
+  });
+  timedOut.catch(() => undefined);
+  const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+  const work = retrying(body, signal, deadline);
+  work.catch(() => undefined); // a late failure after a time out is expected, not unhandled
+  try {
+    return await Promise.race([work, timedOut]);
+  } catch (error) {
+    if (signal.aborted) throw await timedOut.catch((timeout: unknown) => timeout);
+    if (error instanceof FieldsealError) throw error;
+    throw storeFailure(call.source, call.operation, error, call.scrub ?? []);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function retrying<T>(body: (options: SqlCallOptions) => Promise<T>, signal: AbortSignal, deadline: number): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await body({ signal, timeoutMs: Math.max(1, deadline - Date.now()) });
+    } catch (error) {
+      if (signal.aborted || error instanceof FieldsealError || driverErrorKind(error) !== 'retry') throw error;
+      // Backoff with jitter, so racing writers (several processes on one SQLite file) spread out.
+      const base = Math.min(2 ** attempt * 4, 100);
+      await sleep(base / 2 + Math.random() * base, undefined, { signal });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/** The key store contract on SQLite (better-sqlite3, a WAL file per test). */
+import { afterAll, describe, it } from 'vitest';
+import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
+import { runKeyStoreContract } from '../../../src/testing/key-store-contract.js';
+import { sqlSubject, sqliteFile, tempDir } from './support.js';
+
+const temp = tempDir();
+afterAll(() => temp.remove());
+
+runKeyStoreContract(
+  'sqlite',
+  async () => {
+    const db = sqliteFile(temp.dir);
+    return {
+      ...(await sqlSubject(
+        (table) => sqliteKeyStore({ database: db, table }),
+        (table, id, column, value) => db.prepare(`UPDATE "${table}" SET ${column} = ? WHERE id = ?`).run(value, id),
+      )),
+      dispose: () => db.close(),
+    };
+  },
+  { test: { describe, it } },
+);

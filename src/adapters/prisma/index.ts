@@ -23,6 +23,7 @@ export {
   type FieldConfig,
   type FieldsConfig,
   type FpeFieldConfig,
+  type FpeFieldOptions,
   type FpePreset,
   type LogicalType,
   type ProtectedField,

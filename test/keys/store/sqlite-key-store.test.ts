@@ -16,7 +16,9 @@ runKeyStoreContract(
         (table) => sqliteKeyStore({ database: db, table }),
         (table, id, column, value) => db.prepare(`UPDATE "${table}" SET ${column} = ? WHERE id = ?`).run(value, id),
       )),
-      dispose: () => db.close(),
+      dispose: () => {
+        db.close();
+      },
     };
   },
   { test: { describe, it } },

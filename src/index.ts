@@ -21,6 +21,7 @@ export type { DataKeyRecord, DataKeyState } from './keys/data-key-record.js';
 export { DEFAULT_SCOPE } from './keys/data-key-record.js';
 export { memoryKeyStore, type KeyStore } from './keys/key-store.js';
 export { fileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store.js';
+export type { LockTakeover } from './keys/file-lock.js';
 export type { KeyCacheOptions, KeyCacheStats } from './keys/key-cache.js';
 export type { ProviderCallPolicy, ProviderCallCounters } from './keys/provider-call.js';
 export { Keyring, UNKNOWN_KEY_RETRY_MS, type KeyringOptions, type KeyringStats } from './keys/keyring.js';

@@ -1,5 +1,5 @@
 /**
- * The stored form of a data key (DESIGN.md §2): only ever wrapped. A key store holds these.
+ * The stored form of a data key: only ever wrapped. A key store holds these.
  *
  * @module
  */

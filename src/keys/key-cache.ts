@@ -1,5 +1,5 @@
 /**
- * The bounded cache of unwrapped data keys (DESIGN.md §2 "Cache"): least-recently-used
+ * The bounded cache of unwrapped data keys: least-recently-used
  * eviction past `maxEntries`, expiry after `maxAgeMs` (after which the next use unwraps
  * through the provider again), and counters that users and tests read through `stats()`.
  *

@@ -1,5 +1,5 @@
 /**
- * The KEK side of the key hierarchy (DESIGN.md §2): a {@link KeyProvider} wraps and unwraps
+ * The KEK side of the key hierarchy: a {@link KeyProvider} wraps and unwraps
  * data keys with a key-encryption key it holds. For a KMS the KEK never leaves the service.
  *
  * The interface is deliberately a few async methods so that third parties can implement it

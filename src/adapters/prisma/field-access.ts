@@ -1,7 +1,7 @@
 /**
  * Row access for one protected field: read a stored value, decide whether it is sealed or
  * legacy plaintext, open or seal it, and compute lookup tokens. Everything that touches a
- * single column value lives here so that the resumable backfill utility (a later issue)
+ * single column value lives here so that a resumable backfill utility
  * reuses exactly the adapter's rules.
  *
  * @module

@@ -7,15 +7,14 @@
  *
  * @module
  */
-import type { InsertKeyOptions, KeyListPage, KeyPurpose, KeyRecord, KeyRecordChange, KeyStore, NewKeyRecord } from './key-store.js';
-import { MAX_PAGE_SIZE } from './key-store.js';
+import { MAX_PAGE_SIZE, type InsertKeyOptions, type KeyListPage, type KeyPurpose, type KeyRecord, type KeyRecordChange, type KeyStore, type NewKeyRecord } from './key-store.js';
 import { idConflict, primaryConflict, versionConflict } from './conflicts.js';
 import { driverErrorKind } from './driver-errors.js';
 import { nowIso, parseKeyRow, primarySlot, recordToRow } from './record-row.js';
 import { applyChange, checkChange, checkDemote, checkKeyId, checkNewRecord, checkPage, checkPurpose, checkScope, checkVersion } from './record-rules.js';
 import type { SqlCallOptions, SqlConnection, SqlResult, SqlScript, SqlStatement, SqlValue } from './sql-connection.js';
 import type { SqlDialect } from './sql-dialect.js';
-import { withinTimeLimit, type StoreCall } from './store-call.js';
+import { withinTimeLimit } from './store-call.js';
 
 /** Binds a parameter and returns its placeholder. */
 type Bind = (value: SqlValue) => string;
@@ -36,10 +35,8 @@ export function sqlKeyStore(connection: SqlConnection, dialect: SqlDialect, time
     statement(true, (bind) => `SELECT ${columns} FROM ${table} WHERE ${where(bind)}${tail}`);
   const time = (bind: Bind, iso: string): string => dialect.timeSql(bind(dialect.timeValue(iso)));
   const records = (result: SqlResult): KeyRecord[] => result.rows.map((row) => parseKeyRow(row, description));
-  const call = <T>(operation: string, body: (options: SqlCallOptions) => Promise<T>, scrub?: readonly string[]): Promise<T> => {
-    const spec: StoreCall = { source: description, operation, timeoutMs, scrub };
-    return withinTimeLimit(spec, body);
-  };
+  const call = <T>(operation: string, body: (options: SqlCallOptions) => Promise<T>, scrub?: readonly string[]): Promise<T> =>
+    withinTimeLimit({ source: description, operation, timeoutMs, scrub }, body);
   /** A write transaction: the dialect's server-side time limits first, then `script`. */
   const write = <T>(options: SqlCallOptions, script: () => SqlScript<T>): Promise<T> =>
     connection.transaction(function* () {

@@ -80,6 +80,11 @@ export class BoundKeyWrap {
     }
   }
 
+  /** Overwrites its copy of the root key; any later use fails (HKDF of zeros would still run, so callers drop the object too). */
+  wipe(): void {
+    this.#rootKey.fill(0);
+  }
+
   /** Redacts itself: never prints the root key. */
   toJSON(): string {
     return '[BoundKeyWrap]';

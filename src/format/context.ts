@@ -23,14 +23,21 @@ export interface FieldContext {
    */
   readonly row?: string | number | bigint;
   /**
-   * The key scope: whose data keys seal the value. Omitted, the Sealer's default scope
-   * (`default`). Give each tenant or data subject its own scope to rotate its keys apart and
-   * to erase all its values at once with `sealer.shred(scope)` (crypto-shredding); pass the
-   * same scope to open or look the value up. 1-200 letters, digits or `_ . : @ / + = -`;
-   * KMS audit logs show it, so use an opaque id, never a name or e-mail address.
-   * docs/key-management.md §9.
+   * The key scope: `default` when omitted (the Sealer's default scope), a tenant, or any
+   * partition of your data. A scope has its own lookup key (deterministic tokens, blind
+   * indexes, FPE tokens, pseudonyms) and data keys; pass the same scope to open or look the
+   * value up. `sealer.shred(scope)` erases a whole scope. 1-120 letters, digits or
+   * `_ . : @ / + = -`; use opaque ids (a KMS audit log may show scopes in the clear).
    */
   readonly scope?: string;
+  /**
+   * The data subject the value belongs to (a customer id), within the scope. Randomized
+   * values are then sealed under the subject's own data keys, so that
+   * `sealer.shred({ subject })` erases exactly that subject's values, while lookup tokens
+   * keep using the scope's lookup key (a customer stays findable by e-mail before the
+   * subject is known). Pass the same subject to open the value. Same characters as a scope.
+   */
+  readonly subject?: string;
 }
 
 const MAX_PART_BYTES = 0xffff;
@@ -82,6 +89,11 @@ export function checkContext(ctx: FieldContext): void {
   if (domain !== undefined) {
     if (typeof domain !== 'string' || domain === '' || domain.includes('\0')) throw new InvalidInputError('context.domain must be a non-empty string without NUL');
     checkWellFormed(domain, 'context.domain');
+  }
+  const subject: unknown = ctx.subject;
+  if (subject !== undefined) {
+    if (typeof subject !== 'string') throw new InvalidInputError('context.subject must be a string');
+    checkWellFormed(subject, 'context.subject');
   }
   const scope: unknown = ctx.scope;
   if (scope !== undefined) {

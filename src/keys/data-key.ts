@@ -1,7 +1,8 @@
 /**
- * An unwrapped data key held in memory by the keyring's cache. It never prints its bytes,
- * and it memoises what is derived from it (per-field subkeys and the cipher objects built
- * on them) so that the hot path does no key derivation.
+ * An unwrapped key held in memory: a scope's data or lookup key, or a root key. It never
+ * prints its bytes, and the only thing it computes is what is derived from it (HKDF
+ * subkeys, and for a root key the per-record wrapping of the keys below it). Cipher
+ * objects built on subkeys are memoised by the seal layer, not here.
  *
  * Leases: the cache retires a key (eviction, expiry, destruction) while operations that
  * fetched it before an `await` may still be about to use it. A retired key is wiped only
@@ -10,23 +11,24 @@
  *
  * @module
  */
+import { BoundKeyWrap } from '../crypto/bound-key-wrap.js';
 import { KeyWipedError } from '../errors.js';
+import type { KeyPurpose } from './store/key-store.js';
 import { deriveSubkey, type SubkeyPurpose } from './subkey.js';
 
-/** Default bound on derived objects memoised per data key (one per field and purpose). */
-export const DEFAULT_MAX_DERIVED = 4096;
-
-/** An unwrapped data key. Obtain one from a `Keyring`; do not construct it yourself. */
+/** An unwrapped key. Obtain one from a `Keyring`, leased; do not construct it yourself. */
 export class DataKey {
   /** 8-hex-digit id. */
   readonly id: string;
   /** The id as the u32 written into headers. */
   readonly numericId: number;
+  /** The record's scope: a scope, or `scope#subject` for a subject's data keys. */
   readonly scope: string;
+  /** `data` (randomized values), `lookup` (tokens and indexes) or `root` (wraps the others). */
+  readonly purpose: KeyPurpose;
   /** When it was unwrapped (ms since epoch); the cache expires it after its max age. */
   readonly loadedAt: number;
   readonly #bytes: Uint8Array;
-  readonly #maxDerived: number;
   /** Operations holding the key (see {@link retain}). */
   #holds = 0;
   /** Dropped by the cache: wiped as soon as no operation holds it. */
@@ -34,19 +36,42 @@ export class DataKey {
   #wiped = false;
 
   /** @internal */
-  constructor(id: string, scope: string, bytes: Uint8Array, maxDerived = DEFAULT_MAX_DERIVED) {
+  constructor(id: string, scope: string, purpose: KeyPurpose, bytes: Uint8Array) {
     this.id = id;
     this.numericId = Number.parseInt(id, 16);
     this.scope = scope;
+    this.purpose = purpose;
     this.#bytes = bytes;
     this.loadedAt = Date.now();
-    this.#maxDerived = maxDerived;
   }
 
   /** The subkey for `purpose` and `domain` (HKDF-SHA256, see subkey.ts). Fresh buffer; not memoised. */
   subkey(purpose: SubkeyPurpose, domain: readonly string[]): Buffer {
     if (this.#wiped) throw new KeyWipedError(this.id);
     return deriveSubkey(this.#bytes, purpose, domain);
+  }
+
+  /**
+   * For a root key: wraps a key of the hierarchy below it for the record named by
+   * `identity` (AES-KWP under a per-record key, crypto/bound-key-wrap.ts).
+   * @internal
+   */
+  wrapBelow(key: Uint8Array, identity: Uint8Array): Buffer {
+    return this.#wrapper().wrap(key, identity);
+  }
+
+  /** For a root key: reverses {@link wrapBelow}; DecryptionError if the record's identity or bytes changed. @internal */
+  unwrapBelow(wrapped: Uint8Array, identity: Uint8Array): Buffer {
+    return this.#wrapper().unwrap(wrapped, identity);
+  }
+
+  #wrap: BoundKeyWrap | undefined;
+
+  #wrapper(): BoundKeyWrap {
+    if (this.#wiped) throw new KeyWipedError(this.id);
+    if (this.purpose !== 'root') throw new Error(`key ${this.id} is not a root key`);
+    this.#wrap ??= new BoundKeyWrap(this.#bytes);
+    return this.#wrap;
   }
 
   /**
@@ -62,7 +87,7 @@ export class DataKey {
 
   /** Releases one hold; the last release of a retired key wipes it. @internal */
   release(): void {
-    if (this.#holds <= 0) throw new Error(`data key ${this.id} released more often than it was retained`);
+    if (this.#holds <= 0) throw new Error(`key ${this.id} released more often than it was retained`);
     if (--this.#holds === 0 && this.#retired) this.#wipe();
   }
 
@@ -77,50 +102,18 @@ export class DataKey {
     return this.#wiped;
   }
 
-  /**
-   * Memoises `build()` per (kind, model, field) in nested maps: on the hot path this is
-   * three lookups of strings the caller already holds, with no key string built per call.
-   */
-  fieldObject<T>(kind: string, model: string, field: string, build: () => T): T {
-    if (this.#wiped) throw new KeyWipedError(this.id);
-    let byModel = this.#fields.get(kind);
-    if (byModel === undefined) this.#fields.set(kind, (byModel = new Map()));
-    let byField = byModel.get(model);
-    if (byField === undefined) byModel.set(model, (byField = new Map()));
-    let value = byField.get(field) as T | undefined;
-    if (value === undefined) {
-      if (this.#fieldCount >= this.#maxDerived) {
-        this.#fields.clear();
-        this.#fieldCount = 0;
-        return this.fieldObject(kind, model, field, build);
-      }
-      value = build();
-      byField.set(field, value);
-      this.#fieldCount++;
-    }
-    return value;
-  }
-
-  readonly #fields = new Map<string, Map<string, Map<string, unknown>>>();
-  #fieldCount = 0;
-
-  /** How many derived objects are memoised. */
-  get derivedCount(): number {
-    return this.#fieldCount;
-  }
-
   #wipe(): void {
     this.#wiped = true;
     this.#bytes.fill(0);
-    this.#fields.clear();
-    this.#fieldCount = 0;
+    this.#wrap?.wipe();
+    this.#wrap = undefined;
   }
 
-  toJSON(): { id: string; scope: string } {
-    return { id: this.id, scope: this.scope };
+  toJSON(): { id: string; scope: string; purpose: KeyPurpose } {
+    return { id: this.id, scope: this.scope, purpose: this.purpose };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `DataKey(${this.id}, scope=${this.scope}, [redacted])`;
+    return `DataKey(${this.id}, ${this.purpose}, scope=${this.scope}, [redacted])`;
   }
 }

@@ -89,6 +89,11 @@ export class KeyCache {
     }
   }
 
+  /** Whether a key is cached (no recency or counter change). */
+  has(id: number): boolean {
+    return this.#entries.has(id);
+  }
+
   /** Drops a key (destroyed or rewrapped); it is wiped once no operation holds it. */
   delete(id: number): void {
     const key = this.#entries.get(id);

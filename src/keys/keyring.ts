@@ -1,52 +1,62 @@
 /**
- * The keyring: data keys per scope, one primary each, unwrapped on demand through the key
- * provider and kept in a bounded cache. In steady state the hot path (`leasePrimarySync`,
- * `leaseKeySync`) is a map lookup: no provider call, no promise.
+ * The keyring: the key hierarchy KEK → root key → data and lookup keys per scope, over a
+ * key store shared by every process of a service.
  *
- * Every key it hands out is leased: the caller holds it until it calls `release()`, and the
- * cache may drop it meanwhile without wiping it (see data-key.ts). Single-flight loads hand
- * each waiter its own hold in the same synchronous step in which the load finishes, so no
- * eviction can slip in between a load and its waiters.
+ * - **Data keys** seal randomized values. A scope has one primary; a data *subject* within a
+ *   scope has data keys of its own (record scope `scope#subject`), so erasing a subject is
+ *   destroying its data keys. `rotateDataKey` makes a new primary; older ones still open.
+ * - **Lookup keys** make deterministic tokens, blind indexes, FPE tokens and pseudonyms.
+ *   They live at the scope, never at a subject, and rotating data keys never touches them,
+ *   so lookup tokens stay the same across data key rotations.
+ * - Both are wrapped by the root key locally (no KMS call); root keys are wrapped by the KEK.
  *
- * Lifecycle (docs/key-management.md): create on first use, rotate (new primary, old key
- * decrypt-only), rewrap under a new KEK (no data touched), destroy (crypto-shredding).
+ * Every key it hands out is leased: the caller holds it until `release()`, and the cache may
+ * drop it meanwhile without wiping it (data-key.ts). Single-flight loads hand each waiter its
+ * own hold in the step in which the load finishes (key-loads.ts). What the process knows of
+ * the store (which key is primary, which is destroyed) is checked within `maxStalenessMs`
+ * (coherence.ts). In steady state, the hot path is map lookups: no store read, no promise.
  *
  * @module
  */
-import { randomBytes, randomInt } from 'node:crypto';
-import { ConfigurationError, KeyDestroyedError, KeyNotFoundError, KeyUsageLimitError, ProviderError } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import { ConfigurationError, KeyConflictError, KeyDestroyedError, KeyNotFoundError, KeyStoreError, KeyUsageLimitError } from '../errors.js';
+import { encodeParts } from '../format/context.js';
 import { keyIdToString } from '../format/envelope.js';
+import { Coherence } from './coherence.js';
 import { DataKey } from './data-key.js';
-import { DEFAULT_SCOPE, type DataKeyRecord, type DataKeyState } from './data-key-record.js';
 import { KeyCache, type KeyCacheOptions, type KeyCacheStats } from './key-cache.js';
+import { newKeyId } from './key-id.js';
 import { KeyLoads } from './key-loads.js';
-import type { KeyStore } from './key-store.js';
+import { checkScopeName, recordScope, subjectScopePrefix } from './key-scope.js';
 import { ProviderCaller, type ProviderCallCounters, type ProviderCallPolicy } from './provider-call.js';
-import { DATA_KEY_BYTES, type KeyProvider, type WrapContext } from './provider.js';
+import { DATA_KEY_BYTES, type KeyProvider } from './provider.js';
+import { RootKeys } from './root-keys.js';
+import type { KeyListPage, KeyPurpose, KeyRecord, KeyStore, NewKeyRecord } from './store/key-store.js';
 
 /** Options of {@link Keyring}. */
 export interface KeyringOptions {
-  /** The provider that wraps new keys; further providers may be given to unwrap old ones. */
+  /** The provider that wraps new root keys; further providers may be given to unwrap old ones. */
   readonly provider: KeyProvider | readonly KeyProvider[];
+  /** Where wrapped keys live, shared by every process of the service. */
   readonly store: KeyStore;
   readonly cache?: KeyCacheOptions;
   readonly providerCalls?: ProviderCallPolicy;
-  /** Create a scope's first key on first use (default true). When false, a scope without keys is a KeyNotFoundError. */
+  /** Create a scope's first data or lookup key on first use (default true). When false, a scope without keys is a KeyNotFoundError. */
   readonly autoCreate?: boolean;
   /**
-   * The most values (randomized or deterministic) one data key may seal in this process,
-   * counted per key id across every call, batch calls included, and across cache reloads
-   * (default unlimited). Past it, sealing in the scope fails with KeyUsageLimitError until
-   * the scope's data key is rotated. With N processes a key may seal up to N times this.
+   * The most values one data key may seal in this process, counted per key id across every
+   * call, batch calls included, and across cache reloads (default unlimited). Past it,
+   * sealing in the scope fails with KeyUsageLimitError until the data key is rotated. With
+   * N processes a key may seal up to N times this. Lookup keys are not limited.
    */
   readonly maxEncryptionsPerKey?: number;
+  /**
+   * How long this process may act on what it read about its cached keys before checking
+   * them against the store again (default 5 s): the bound within which it sees another
+   * process's rotation, destroy or shred.
+   */
+  readonly maxStalenessMs?: number;
 }
-
-/** How long a key id that the store does not have is answered "not found" without reading the store again. */
-export const UNKNOWN_KEY_RETRY_MS = 1_000;
-
-/** Bound on remembered unknown key ids (the memory is cleared past it). */
-const MAX_REMEMBERED_MISSES = 10_000;
 
 /** Keyring counters. */
 export interface KeyringStats {
@@ -54,144 +64,132 @@ export interface KeyringStats {
   readonly provider: Readonly<ProviderCallCounters>;
   /** Values sealed per data key id by this process. */
   readonly encryptionsByKey: Readonly<Record<string, number>>;
+  /** Store checks of cached key states (coherence), and how many failed. */
+  readonly coherence: { readonly checks: number; readonly failures: number };
 }
 
-const SCOPE_PATTERN = /^[\p{L}\p{N}_.:@/+=-]{1,200}$/u;
+/** How long a key id that the store does not have is answered "not found" without reading the store again. */
+export const UNKNOWN_KEY_RETRY_MS = 1_000;
 
-/** Data keys for all scopes, with their lifecycle. */
+/** Bound on remembered unknown or destroyed key ids (the memory is cleared past it). */
+const MAX_REMEMBERED_IDS = 10_000;
+
+/** Page size of the keyring's own listings. */
+const PAGE = 500;
+
+/** Data and lookup keys of every scope, with their lifecycle. */
 export class Keyring {
   readonly #providers: KeyProvider[];
   readonly #store: KeyStore;
   readonly #cache: KeyCache;
+  readonly #roots: RootKeys;
   readonly #autoCreate: boolean;
   readonly #caller: ProviderCaller;
-  /** Records by numeric id, as last read from the store. */
-  #records = new Map<number, DataKeyRecord>();
-  /** Primary key id per scope, as last read from the store. */
-  #primaries = new Map<string, number>();
-  readonly #unwraps = new KeyLoads<number>();
-  #pendingReload: Promise<void> | undefined;
-  readonly #creates = new KeyLoads<string>();
+  readonly #coherence: Coherence;
   readonly #maxEncryptionsPerKey: number;
-  /** Values sealed per key id by this process (kept when the key leaves the cache). */
+  /** Primary key id per `purpose:recordScope`, as last read from the store. */
+  readonly #primaries = new Map<string, number>();
+  readonly #unwraps = new KeyLoads<number>();
+  readonly #primaryLoads = new KeyLoads<string>();
+  /** Values sealed per data key id by this process (kept when the key leaves the cache). */
   readonly #sealed = new Map<number, number>();
   /** Key ids the store did not have, with when that was found. */
   readonly #misses = new Map<number, number>();
+  /** Key ids known to be destroyed (final, so never forgotten but for the size bound). */
+  readonly #destroyed = new Set<number>();
 
   constructor(options: KeyringOptions) {
     const providers = Array.isArray(options.provider) ? [...(options.provider as readonly KeyProvider[])] : [options.provider as KeyProvider];
     if (providers.length === 0 || providers.some((p) => p === undefined || typeof p.wrap !== 'function')) {
       throw new ConfigurationError('a key provider is required (e.g. localKeyProvider)');
     }
-    if (options.store === undefined || typeof options.store.update !== 'function') {
-      throw new ConfigurationError('a key store is required (e.g. fileKeyStore(path) or memoryKeyStore())');
+    if (options.store === undefined || typeof options.store.primary !== 'function' || typeof options.store.compareAndSet !== 'function') {
+      throw new ConfigurationError('a key store is required (e.g. sqliteKeyStore, postgresKeyStore, fileKeyStore or memoryKeyStore)');
     }
     this.#providers = providers;
     this.#store = options.store;
     this.#cache = new KeyCache(options.cache);
     this.#caller = new ProviderCaller(options.providerCalls);
+    this.#roots = new RootKeys(this.#store, this.#providers, this.#caller, this.#cache.maxAgeMs);
     this.#autoCreate = options.autoCreate ?? true;
     this.#maxEncryptionsPerKey = options.maxEncryptionsPerKey ?? Number.POSITIVE_INFINITY;
     if (!(this.#maxEncryptionsPerKey >= 1)) throw new ConfigurationError('maxEncryptionsPerKey must be at least 1');
+    this.#coherence = new Coherence(options.maxStalenessMs, () => this.#check());
   }
 
-  /** The provider that wraps new keys. */
+  /** The provider that wraps new root keys. */
   get provider(): KeyProvider {
     return this.#providers[0] as KeyProvider;
   }
 
-  /** Loads the records from the store (done lazily; call to pick up changes by other processes). */
-  async reload(): Promise<void> {
-    if (this.#pendingReload === undefined) {
-      this.#pendingReload = (async () => {
-        try {
-          this.#index(await this.#store.list());
-        } finally {
-          this.#pendingReload = undefined;
-        }
-      })();
-    }
-    return this.#pendingReload;
+  /** The staleness bound in force (ms). */
+  get maxStalenessMs(): number {
+    return this.#coherence.maxStalenessMs;
   }
 
-  /** All key records as last loaded (no key material). */
-  async records(): Promise<readonly DataKeyRecord[]> {
-    await this.reload();
-    return [...this.#records.values()];
+  // ---- leases: the hot path ----
+
+  /** The primary data key of a scope (or of a subject within it), leased, if cached and fresh. Release it after use. */
+  leaseDataKeySync(scope: string, subject?: string): DataKey | undefined {
+    return this.#primarySync('data', subject === undefined ? scope : recordScope(scope, subject));
   }
 
-  /** The scope's primary key, leased, if it is cached and fresh: the no-await hot path. Release it after use. */
-  leasePrimarySync(scope: string = DEFAULT_SCOPE): DataKey | undefined {
-    const id = this.#primaries.get(scope);
-    return id === undefined ? undefined : this.#cache.get(id)?.retain();
+  /** The primary data key of a scope (or of a subject within it), leased; unwrapped or created when needed. Release it after use. */
+  leaseDataKey(scope: string, subject?: string): Promise<DataKey> {
+    checkScopeName(scope);
+    if (subject !== undefined) checkScopeName(subject, 'subject');
+    return this.#leasePrimary('data', recordScope(scope, subject));
   }
 
-  /** The scope's primary key, leased, unwrapping (or creating) it when needed. Release it after use. */
-  async leasePrimary(scope: string = DEFAULT_SCOPE): Promise<DataKey> {
-    checkScope(scope);
-    const cached = this.leasePrimarySync(scope);
-    if (cached !== undefined) return cached;
-    if (!this.#primaries.has(scope)) await this.reload();
-    const id = this.#primaries.get(scope);
-    if (id !== undefined) return this.leaseKey(id);
-    if (!this.#autoCreate) throw new KeyNotFoundError(scope, `no primary data key for scope '${scope}'`);
-    return this.#creates.join(scope, () => this.#createFirst(scope));
+  /** The lookup key of a scope, leased, if cached and fresh. Release it after use. */
+  leaseLookupKeySync(scope: string): DataKey | undefined {
+    return this.#primarySync('lookup', scope);
   }
 
-  /** A key by id, leased, if cached and fresh: the no-await hot path of decryption. Release it after use. */
+  /** The lookup key of a scope, leased; unwrapped or created when needed. Release it after use. */
+  leaseLookupKey(scope: string): Promise<DataKey> {
+    checkScopeName(scope);
+    return this.#leasePrimary('lookup', scope);
+  }
+
+  /** A data or lookup key by id, leased, if cached and fresh: the no-await hot path of decryption. Release it after use. */
   leaseKeySync(id: number): DataKey | undefined {
+    if (!this.#coherence.fresh()) return undefined;
     return this.#cache.get(id)?.retain();
   }
 
-  /** A key by id, leased, unwrapping it once however many callers ask at the same time (single-flight). Release it after use. */
-  leaseKey(id: number): Promise<DataKey> {
-    const cached = this.leaseKeySync(id);
-    if (cached !== undefined) return Promise.resolve(cached);
-    return this.#unwraps.join(id, () => this.#unwrap(id));
-  }
-
-  /** {@link leaseLookupKeys} when every one of them is in the cache (no provider call); otherwise `undefined`. */
-  #cachedLookupKeys(scope: string): DataKey[] | undefined {
-    const primaryId = this.#primaries.get(scope);
-    if (primaryId === undefined || this.#cache.get(primaryId) === undefined) return undefined;
-    const ids = [primaryId];
-    for (const [id, r] of this.#records) {
-      if (r.scope !== scope || r.state === 'destroyed' || id === primaryId) continue;
-      if (this.#cache.get(id) === undefined) return undefined;
-      ids.push(id);
-    }
-    // Retained only once all are known to be cached: nothing to hand back on the way out.
-    return ids.map((id) => (this.#cache.get(id) as DataKey).retain());
+  /** A data or lookup key by id, leased, loaded once however many callers ask at once. Release it after use. */
+  async leaseKey(id: number): Promise<DataKey> {
+    await this.#coherence.ensureFresh();
+    const cached = this.#cache.get(id);
+    if (cached !== undefined) return cached.retain();
+    return this.#unwraps.join(id, () => this.#loadById(id));
   }
 
   /**
-   * Every key of a scope that can still open values (active and decrypt-only), primary
-   * first, each leased: lookup candidates. Release each after use.
+   * Every lookup key of a scope that can still open values, primary first, each leased:
+   * the candidates for lookups. Lookup keys do not rotate with data keys, so this is one
+   * key unless the scope's lookup keys were migrated. Release each after use.
    */
-  async leaseLookupKeys(scope: string = DEFAULT_SCOPE): Promise<DataKey[]> {
-    // The common case, all keys cached, without a promise per key.
-    const cached = this.#cachedLookupKeys(scope);
-    if (cached !== undefined) return cached;
-    const primary = await this.leasePrimary(scope);
-    const others = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed' && r.id !== primary.id);
-    const settled = await Promise.allSettled(others.map((r) => this.leaseKey(Number.parseInt(r.id, 16))));
+  async leaseLookupKeys(scope: string): Promise<DataKey[]> {
+    const primary = await this.leaseLookupKey(scope);
     const keys = [primary];
-    let failure: PromiseRejectedResult | undefined;
-    for (const result of settled) {
-      if (result.status === 'fulfilled') keys.push(result.value);
-      else failure ??= result;
-    }
-    if (failure !== undefined) {
+    try {
+      for (const record of await this.#listAll({ scope, purpose: 'lookup' })) {
+        if (record.id === primary.id || record.state === 'destroyed') continue;
+        keys.push(await this.leaseKey(Number.parseInt(record.id, 16)));
+      }
+      return keys;
+    } catch (error) {
       for (const key of keys) key.release();
-      throw failure.reason;
+      throw error;
     }
-    return keys;
   }
 
   /**
-   * Counts `count` values about to be sealed under `key` against `maxEncryptionsPerKey`,
-   * before they are sealed; throws KeyUsageLimitError (counting nothing) when they would
-   * pass it.
+   * Counts `count` values about to be sealed under data key `key` against
+   * `maxEncryptionsPerKey`, before they are sealed; throws KeyUsageLimitError (counting
+   * nothing) when they would pass it.
    */
   countSeals(key: DataKey, count: number): void {
     const used = (this.#sealed.get(key.numericId) ?? 0) + count;
@@ -199,121 +197,115 @@ export class Keyring {
     this.#sealed.set(key.numericId, used);
   }
 
-  /** Makes a new primary key for the scope; the previous primary becomes decrypt-only. */
-  async rotate(scope: string = DEFAULT_SCOPE): Promise<DataKeyRecord> {
-    checkScope(scope);
-    const { record, key } = await this.#newKey(scope);
-    const records = await this.#store.update((current) => {
-      const now = new Date().toISOString();
-      const demoted = current.map((r) =>
-        r.scope === scope && r.primary ? { ...r, primary: false, state: r.state === 'active' ? ('decrypt-only' as const) : r.state, updatedAt: now } : r,
-      );
-      return [...demoted, record];
-    });
-    this.#index(records);
-    this.#cache.set(key);
-    return record;
-  }
+  // ---- lifecycle ----
 
-  /** Sets a key's state (e.g. back to `active` as a lookup candidate, or `decrypt-only`). Use {@link destroy} to destroy. */
-  async setState(id: string, state: Exclude<DataKeyState, 'destroyed'>): Promise<DataKeyRecord> {
-    const records = await this.#store.update((current) => {
-      const record = current.find((r) => r.id === id);
-      if (record === undefined) throw new KeyNotFoundError(id);
-      if (record.state === 'destroyed') throw new KeyDestroyedError(id);
-      if (record.primary && state !== 'active') throw new ConfigurationError(`data key ${id} is its scope's primary: rotate first`);
-      return current.map((r) => (r.id === id ? { ...r, state, updatedAt: new Date().toISOString() } : r));
-    });
-    this.#index(records);
-    return this.#records.get(Number.parseInt(id, 16)) as DataKeyRecord;
+  /** Makes a new primary data key for a scope (or a subject within it); the previous one becomes decrypt-only. Lookup keys are untouched. */
+  async rotateDataKey(scope: string, subject?: string): Promise<KeyRecord> {
+    checkScopeName(scope);
+    if (subject !== undefined) checkScopeName(subject, 'subject');
+    const scopeOfRecord = recordScope(scope, subject);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#store.primary(scopeOfRecord, 'data');
+      const fresh = await this.#newKey('data', scopeOfRecord);
+      try {
+        const stored = await this.#store.insert(fresh.record, current === undefined ? undefined : { demote: { id: current.id, version: current.version } });
+        this.#cache.set(fresh.key);
+        this.#primaries.set(slot('data', scopeOfRecord), fresh.key.numericId);
+        return stored;
+      } catch (error) {
+        fresh.key.retire();
+        // Another process rotated (or created) at the same time: read again and rotate after it.
+        if (!(error instanceof KeyConflictError) || attempt >= 3) throw error;
+      }
+    }
   }
 
   /**
-   * Destroys data keys (crypto-shredding): the wrapped bytes are erased from the store and
-   * the cache; values sealed under them can never be opened again. Irreversible. An id the
-   * store does not have is a KeyNotFoundError (nothing is destroyed); a scope's active
-   * primary is destroyed only with `allowPrimary` (erasing a whole scope is `shred`).
+   * Destroys data or lookup keys (crypto-shredding): their wrapped bytes are erased from the
+   * store and they leave this process's cache; values under them can never be opened
+   * again. Irreversible. An id the store does not have is a KeyNotFoundError, and a
+   * primary key is refused unless `allowPrimary`; both are checked before anything is
+   * destroyed. Other processes stop using the keys within `maxStalenessMs`.
    */
   async destroy(ids: readonly string[], options: { readonly allowPrimary?: boolean } = {}): Promise<number> {
-    const wanted = new Set(ids);
+    const records = await this.#store.getMany(ids);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const id of ids) {
+      const record = byId.get(id);
+      if (record === undefined || record.purpose === 'root') throw new KeyNotFoundError(id);
+      if (record.primary && options.allowPrimary !== true) {
+        throw new ConfigurationError(`key ${id} is the primary ${record.purpose} key of scope '${record.scope}': rotate first, or shred the scope to erase it`);
+      }
+    }
     let destroyed = 0;
-    const records = await this.#store.update((current) => {
-      destroyed = 0;
-      const known = new Set(current.map((r) => r.id));
-      for (const id of wanted) if (!known.has(id)) throw new KeyNotFoundError(id);
-      const now = new Date().toISOString();
-      return current.map((r) => {
-        if (!wanted.has(r.id) || r.state === 'destroyed') return r;
-        if (r.primary && options.allowPrimary !== true) {
-          throw new ConfigurationError(`data key ${r.id} is the primary of scope '${r.scope}': rotate first, or shred the scope to erase it`);
+    for (let record of records) {
+      this.#markDestroyed(Number.parseInt(record.id, 16));
+      for (let attempt = 0; record.state !== 'destroyed'; attempt++) {
+        if (attempt === 5) throw new KeyStoreError(`key ${record.id} kept changing while it was being destroyed`);
+        const stored = await this.#store.compareAndSet(record.id, record.version, { state: 'destroyed', primary: false });
+        if (stored !== undefined) {
+          destroyed++;
+          break;
         }
-        destroyed++;
-        return { ...r, state: 'destroyed' as const, primary: false, wrapped: '', updatedAt: now };
-      });
-    });
-    for (const id of wanted) this.#cache.delete(Number.parseInt(id, 16));
-    this.#index(records);
+        const fresh = await this.#store.get(record.id);
+        if (fresh === undefined) break;
+        record = fresh;
+      }
+    }
     return destroyed;
   }
 
-  /** Destroys every key of a scope (erasure of a data subject or tenant). Returns how many were destroyed. */
-  async shred(scope: string): Promise<number> {
-    checkScope(scope);
-    await this.reload();
-    const ids = [...this.#records.values()].filter((r) => r.scope === scope && r.state !== 'destroyed').map((r) => r.id);
-    return this.destroy(ids, { allowPrimary: true });
+  /**
+   * Erasure. With a subject: destroys that subject's data keys (one indexed read and one
+   * write per key, whatever the number of subjects). Without: destroys every key of the
+   * scope, data and lookup, and every data key of every subject within it. Returns how many.
+   */
+  async shred(scope: string, subject?: string): Promise<number> {
+    checkScopeName(scope);
+    if (subject !== undefined) checkScopeName(subject, 'subject');
+    const records =
+      subject !== undefined
+        ? await this.#listAll({ scope: recordScope(scope, subject), purpose: 'data' })
+        : [...(await this.#listAll({ scope })), ...(await this.#listAll({ scopePrefix: subjectScopePrefix(scope) }))].filter((r) => r.purpose !== 'root');
+    const live = records.filter((r) => r.state !== 'destroyed').map((r) => r.id);
+    return live.length === 0 ? 0 : this.destroy(live, { allowPrimary: true });
   }
 
   /**
-   * Re-wraps every live data key under another KEK (KEK rotation). No sealed value changes.
-   * `to` is a kekRef of the current provider, or a new provider (which then wraps new keys,
-   * while the old ones stay available to unwrap until everything is rewrapped).
+   * Re-wraps every root key under another KEK (KEK rotation): one provider call per root
+   * key, whatever the number of scopes. No data or lookup key and no sealed value changes.
+   * `to` is a kekRef of the current provider, or a new provider (which then wraps new root
+   * keys, while the old one stays available to unwrap until everything is rewrapped).
    */
   async rewrap(to: string | KeyProvider): Promise<{ rewrapped: number }> {
     const target = typeof to === 'string' ? this.provider : to;
     const kekRef = typeof to === 'string' ? to : to.primaryKekRef;
     if (typeof to !== 'string' && !this.#providers.includes(to)) this.#providers.unshift(to);
-    await this.reload();
-    const updates = new Map<string, { kekRef: string; wrapped: string }>();
-    for (const record of this.#records.values()) {
-      if (record.state === 'destroyed' || record.kekRef === kekRef) continue;
-      const context: WrapContext = { keyId: record.id, scope: record.scope };
-      const wrapped = { kekRef: record.kekRef, ciphertext: Buffer.from(record.wrapped, 'base64') };
-      const source = this.#providerFor(record.kekRef);
-      let next;
-      if (source === target && target.rewrap !== undefined) {
-        next = await this.#caller.call(target, 'rewrap', (signal) => target.rewrap!(wrapped, context, kekRef, { signal }));
-      } else {
-        const plaintext = await this.#caller.call(source, 'unwrap', (signal) => source.unwrap(wrapped, context, { signal }));
-        try {
-          next = await this.#caller.call(target, 'wrap', (signal) => target.wrap(plaintext, context, { signal, kekRef }));
-        } finally {
-          plaintext.fill(0);
-        }
-      }
-      updates.set(record.id, { kekRef: next.kekRef, wrapped: Buffer.from(next.ciphertext).toString('base64') });
-    }
-    const records = await this.#store.update((current) => {
-      const now = new Date().toISOString();
-      return current.map((r) => {
-        const u = updates.get(r.id);
-        return u === undefined || r.state === 'destroyed' ? r : { ...r, ...u, updatedAt: now };
-      });
-    });
-    this.#index(records);
-    return { rewrapped: updates.size };
+    return { rewrapped: await this.#roots.rewrap(target, kekRef) };
   }
 
-  /** Drops every cached key (they are unwrapped again on next use). */
+  /** One page of key records (no key material beyond the wrapped bytes), in id order. */
+  async listKeys(page: Partial<KeyListPage> = {}): Promise<KeyRecord[]> {
+    return this.#store.list({ limit: PAGE, ...page });
+  }
+
+  /** Checks every cached key against the store now (it also happens on its own within `maxStalenessMs`). */
+  sync(): Promise<void> {
+    return this.#coherence.run();
+  }
+
+  /** Drops every cached key, root keys included (they are unwrapped again on next use). */
   clearCache(): void {
     this.#cache.clear();
+    this.#roots.clear();
+    this.#primaries.clear();
   }
 
-  /** Counters: cache, provider calls, encryptions per key. */
+  /** Counters: cache, provider calls, encryptions per data key, coherence checks. */
   stats(): KeyringStats {
     const encryptionsByKey: Record<string, number> = {};
     for (const [id, count] of this.#sealed) encryptionsByKey[keyIdToString(id)] = count;
-    return { cache: this.#cache.stats(), provider: { ...this.#caller.counters }, encryptionsByKey };
+    return { cache: this.#cache.stats(), provider: { ...this.#caller.counters }, encryptionsByKey, coherence: { ...this.#coherence.counters } };
   }
 
   toJSON(): { store: string; provider: string } {
@@ -321,114 +313,182 @@ export class Keyring {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Keyring(provider=${this.provider.name}, store=${this.#store.description}, keys=${this.#records.size})`;
+    return `Keyring(provider=${this.provider.name}, store=${this.#store.description}, cached=${this.#cache.stats().size})`;
   }
 
-  #index(records: readonly DataKeyRecord[]): void {
-    const byId = new Map<number, DataKeyRecord>();
-    const primaries = new Map<string, number>();
-    for (const r of records) {
-      const id = Number.parseInt(r.id, 16);
-      byId.set(id, r);
-      if (r.primary && r.state === 'active') primaries.set(r.scope, id);
-      if (r.state === 'destroyed') this.#cache.delete(id);
-    }
-    this.#records = byId;
-    this.#primaries = primaries;
+  // ---- internals ----
+
+  #primarySync(purpose: 'data' | 'lookup', scopeOfRecord: string): DataKey | undefined {
+    const id = this.#primaries.get(slot(purpose, scopeOfRecord));
+    if (id === undefined || !this.#coherence.fresh()) return undefined;
+    return this.#cache.get(id)?.retain();
   }
 
-  /** Unwraps a key and caches it; resolves to the key with one hold, which the caller hands on. */
-  async #unwrap(id: number): Promise<DataKey> {
-    let record = this.#records.get(id);
-    const idText = keyIdToString(id);
-    if (record === undefined) {
-      // Another process may have created it; but an id the store lacked a moment ago is
-      // answered from memory, so a run of values under a bogus id reads the store once.
-      const missedAt = this.#misses.get(id);
-      if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_KEY_RETRY_MS) throw new KeyNotFoundError(idText);
-      await this.reload();
-      record = this.#records.get(id);
-      if (record === undefined) {
-        if (this.#misses.size >= MAX_REMEMBERED_MISSES) this.#misses.clear();
-        this.#misses.set(id, Date.now());
-        throw new KeyNotFoundError(idText);
+  async #leasePrimary(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {
+    await this.#coherence.ensureFresh();
+    const cached = this.#primarySync(purpose, scopeOfRecord);
+    if (cached !== undefined) return cached;
+    return this.#primaryLoads.join(slot(purpose, scopeOfRecord), () => this.#loadPrimary(purpose, scopeOfRecord));
+  }
+
+  /** Reads (or creates) the primary of (purpose, record scope) and opens it; resolves with one hold. */
+  async #loadPrimary(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {
+    const record = await this.#store.primary(scopeOfRecord, purpose);
+    const key = record !== undefined ? await this.#openLoaded(record) : await this.#createFirst(purpose, scopeOfRecord);
+    this.#primaries.set(slot(purpose, scopeOfRecord), key.numericId);
+    this.#boundPrimaries();
+    return key;
+  }
+
+  /** Opens a record unless a key object for it is already cached (another caller loaded it by id meanwhile). */
+  async #openLoaded(record: KeyRecord): Promise<DataKey> {
+    const cached = this.#cache.get(Number.parseInt(record.id, 16));
+    return cached !== undefined ? cached.retain() : this.#open(record);
+  }
+
+  /** Creates the first key of (purpose, record scope); if another process created one meanwhile, opens that one. One hold. */
+  async #createFirst(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {
+    if (!this.#autoCreate) throw new KeyNotFoundError(scopeOfRecord, `no primary ${purpose} key for scope '${scopeOfRecord}'`);
+    for (let attempt = 0; ; attempt++) {
+      const fresh = await this.#newKey(purpose, scopeOfRecord);
+      try {
+        await this.#store.insert(fresh.record);
+        this.#cache.set(fresh.key.retain());
+        return fresh.key;
+      } catch (error) {
+        fresh.key.retire();
+        if (!(error instanceof KeyConflictError) || attempt >= 3) throw error;
+        if (error.reason === 'primary') {
+          const winner = await this.#store.primary(scopeOfRecord, purpose);
+          if (winner !== undefined) return this.#openLoaded(winner);
+        }
+        // An id taken by another key: try again with a new one.
       }
-      this.#misses.delete(id);
     }
-    if (record.state === 'destroyed') throw new KeyDestroyedError(idText);
-    const provider = this.#providerFor(record.kekRef);
-    const context: WrapContext = { keyId: record.id, scope: record.scope };
-    const wrapped = { kekRef: record.kekRef, ciphertext: Buffer.from(record.wrapped, 'base64') };
-    const bytes = await this.#caller.call(provider, 'unwrap', (signal) => provider.unwrap(wrapped, context, { signal }));
-    if (bytes.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, `unwrapped data key ${idText} has the wrong length`);
-    const key = new DataKey(record.id, record.scope, Uint8Array.from(bytes)).retain();
+  }
+
+  /** Makes a new key of (purpose, record scope) wrapped under the primary root key: the record to insert and its unwrapped form (unheld). */
+  async #newKey(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<{ record: NewKeyRecord; key: DataKey }> {
+    const root = await this.#roots.leasePrimary();
+    try {
+      const id = newKeyId();
+      const bytes = randomBytes(DATA_KEY_BYTES);
+      const identity = keyIdentity(id, scopeOfRecord, purpose, root.id);
+      const wrapped = root.wrapBelow(bytes, identity).toString('base64');
+      const record: NewKeyRecord = { id, scope: scopeOfRecord, purpose, parent: root.id, wrapped, state: 'active', primary: true };
+      return { record, key: new DataKey(id, scopeOfRecord, purpose, bytes) };
+    } finally {
+      root.release();
+    }
+  }
+
+  /** Reads a key by id and opens it; resolves with one hold. */
+  async #loadById(id: number): Promise<DataKey> {
+    const idText = keyIdToString(id);
+    if (this.#destroyed.has(id)) throw new KeyDestroyedError(idText);
+    // An id the store lacked a moment ago is answered from memory, so a run of values
+    // under a bogus id reads the store once.
+    const missedAt = this.#misses.get(id);
+    if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_KEY_RETRY_MS) throw new KeyNotFoundError(idText);
+    const record = await this.#store.get(idText);
+    if (record === undefined || record.purpose === 'root') {
+      if (this.#misses.size >= MAX_REMEMBERED_IDS) this.#misses.clear();
+      this.#misses.set(id, Date.now());
+      throw new KeyNotFoundError(idText);
+    }
+    this.#misses.delete(id);
+    return this.#open(record);
+  }
+
+  /**
+   * Unwraps a data or lookup key record under its root key and caches it; resolves with
+   * one hold. The record is the one just read from the store, so its state is current; a
+   * destroy by this process while the unwrap was in flight fails it.
+   */
+  async #open(record: KeyRecord): Promise<DataKey> {
+    const id = Number.parseInt(record.id, 16);
+    if (record.state === 'destroyed') {
+      this.#markDestroyed(id);
+      throw new KeyDestroyedError(record.id);
+    }
+    const root = await this.#roots.lease(record.parent).catch((error: unknown) => {
+      throw error instanceof KeyNotFoundError ? new KeyStoreError(`key ${record.id}: its root key ${record.parent} is not in the store (record edited or corrupted?)`) : error;
+    });
+    let bytes: Buffer;
+    try {
+      bytes = root.unwrapBelow(Buffer.from(record.wrapped, 'base64'), keyIdentity(record.id, record.scope, record.purpose, record.parent));
+    } catch {
+      throw new KeyStoreError(`key ${record.id}: its wrapped bytes do not open under root key ${record.parent} (record edited or corrupted?)`);
+    } finally {
+      root.release();
+    }
+    if (bytes.length !== DATA_KEY_BYTES) throw new KeyStoreError(`key ${record.id}: wrapped key has the wrong length`);
+    if (this.#destroyed.has(id)) {
+      bytes.fill(0);
+      throw new KeyDestroyedError(record.id);
+    }
+    const key = new DataKey(record.id, record.scope, record.purpose, bytes).retain();
     this.#cache.set(key);
     return key;
   }
 
-  #providerFor(kekRef: string): KeyProvider {
-    const provider = this.#providers.find((p) => p.canUnwrap(kekRef));
-    if (provider === undefined) throw new ConfigurationError(`no configured key provider can unwrap keys under KEK '${kekRef}'`);
-    return provider;
+  /** Coherence check: re-reads the records of every cached key and drops what changed. */
+  async #check(): Promise<void> {
+    const ids = new Set<string>(this.#roots.cachedIds());
+    for (const key of this.#cache.keys()) ids.add(key.id);
+    for (const id of this.#primaries.values()) ids.add(keyIdToString(id));
+    const records = new Map((await this.#store.getMany([...ids])).map((r) => [r.id, r]));
+    for (const id of ids) {
+      const record = records.get(id);
+      const numeric = Number.parseInt(id, 16);
+      if (record === undefined || record.state === 'destroyed') {
+        if (record?.purpose === 'root') this.#roots.forget(id, { destroyed: true });
+        else this.#markDestroyed(numeric, record !== undefined);
+      } else if (record.purpose === 'root' && !record.primary) {
+        this.#roots.forget(id, { destroyed: false });
+      }
+    }
+    for (const [name, id] of this.#primaries) {
+      const record = records.get(keyIdToString(id));
+      if (record === undefined || !record.primary || record.state !== 'active') this.#primaries.delete(name);
+    }
   }
 
-  /** Creates a key record (not yet stored) and its unwrapped form. */
-  async #newKey(scope: string): Promise<{ record: DataKeyRecord; key: DataKey }> {
-    await this.reload();
-    let id: string;
-    do id = keyIdToString(randomInt(0, 0x1_0000_0000 - 1) >>> 0);
-    while (this.#records.has(Number.parseInt(id, 16)) || id === '00000000');
-    const context: WrapContext = { keyId: id, scope };
-    const provider = this.provider;
-    let plaintext: Uint8Array;
-    let wrapped;
-    if (provider.generateDataKey !== undefined) {
-      const generated = await this.#caller.call(provider, 'generateDataKey', (signal) => provider.generateDataKey!(context, { signal }));
-      plaintext = Uint8Array.from(generated.plaintext);
-      wrapped = generated.wrapped;
-    } else {
-      plaintext = randomBytes(DATA_KEY_BYTES);
-      wrapped = await this.#caller.call(provider, 'wrap', (signal) => provider.wrap(plaintext, context, { signal }));
+  /** Drops a key from this process: cache, primaries, and (when it is known destroyed) for good. */
+  #markDestroyed(id: number, destroyed = true): void {
+    if (destroyed) {
+      if (this.#destroyed.size >= MAX_REMEMBERED_IDS) this.#destroyed.clear();
+      this.#destroyed.add(id);
     }
-    if (plaintext.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, 'generated data key has the wrong length');
-    const now = new Date().toISOString();
-    const record: DataKeyRecord = {
-      id,
-      scope,
-      state: 'active',
-      primary: true,
-      kekRef: wrapped.kekRef,
-      wrapped: Buffer.from(wrapped.ciphertext).toString('base64'),
-      createdAt: now,
-      updatedAt: now,
-    };
-    return { record, key: new DataKey(id, scope, plaintext) };
+    this.#cache.delete(id);
+    for (const [name, primary] of this.#primaries) if (primary === id) this.#primaries.delete(name);
   }
 
-  /**
-   * First key of a scope, with one hold for the caller. If another process created one
-   * meanwhile, that one wins and ours is wiped.
-   */
-  async #createFirst(scope: string): Promise<DataKey> {
-    const { record, key } = await this.#newKey(scope);
-    let winner: DataKeyRecord = record;
-    const records = await this.#store.update((current) => {
-      const existing = current.find((r) => r.scope === scope && r.primary && r.state === 'active');
-      winner = existing ?? record;
-      return existing === undefined ? [...current, record] : current;
-    });
-    this.#index(records);
-    if (winner === record) {
-      this.#cache.set(key.retain());
-      return key;
+  /** Keeps the primaries map near the cache's size: a primary whose key left the cache is read again when needed. */
+  #boundPrimaries(): void {
+    if (this.#primaries.size <= 2 * this.#cache.maxEntries) return;
+    for (const [name, id] of this.#primaries) if (!this.#cache.has(id)) this.#primaries.delete(name);
+  }
+
+  /** Every record of a listing, page by page. */
+  async #listAll(filter: Omit<KeyListPage, 'limit' | 'after'>): Promise<KeyRecord[]> {
+    const all: KeyRecord[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.#store.list({ ...filter, limit: PAGE, ...(after === undefined ? {} : { after }) });
+      all.push(...page);
+      if (page.length < PAGE) return all;
+      after = (page[page.length - 1] as KeyRecord).id;
     }
-    key.retire();
-    return this.leaseKey(Number.parseInt(winner.id, 16));
   }
 }
 
-function checkScope(scope: string): void {
-  if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope)) {
-    throw new ConfigurationError('scope must be 1-200 letters, digits or _ . : @ / + = -');
-  }
+/** The primaries map's key for (purpose, record scope). */
+function slot(purpose: KeyPurpose, scopeOfRecord: string): string {
+  return `${purpose}:${scopeOfRecord}`;
+}
+
+/** What a key's wrapping is bound to: its id, record scope, purpose and root key (crypto/bound-key-wrap.ts). */
+function keyIdentity(id: string, scopeOfRecord: string, purpose: KeyPurpose, parent: string): Buffer {
+  return encodeParts(['fieldseal/v1/key', id, scopeOfRecord, purpose, parent]);
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { fieldCipher } from './field-ciphers.js';
 import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { Algorithm, HEADER_BYTES, headerOf, writeHeader } from '../format/envelope.js';
 import { encodeParts } from '../format/context.js';
@@ -92,6 +93,6 @@ export function tokenDomain(ctx: { readonly model: string; readonly field: strin
 /** The memoised deterministic cipher of (key, token domain of `ctx`). */
 export function deterministicField(key: DataKey, ctx: { readonly model: string; readonly field: string; readonly domain?: string }): DeterministicField {
   return ctx.domain !== undefined
-    ? key.fieldObject('siv-domain', '', ctx.domain, () => new DeterministicField(key, tokenDomain(ctx)))
-    : key.fieldObject('siv-field', ctx.model, ctx.field, () => new DeterministicField(key, tokenDomain(ctx)));
+    ? fieldCipher(key, 'siv-domain', '', ctx.domain, () => new DeterministicField(key, tokenDomain(ctx)))
+    : fieldCipher(key, 'siv-field', ctx.model, ctx.field, () => new DeterministicField(key, tokenDomain(ctx)));
 }

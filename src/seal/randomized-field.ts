@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { fieldCipher } from './field-ciphers.js';
 import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
 import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { commitmentMatches, deriveCommittedKey, KEY_NONCE_BYTES, type CommittedKey } from '../crypto/committing-gcm.js';
@@ -301,5 +302,5 @@ export class RandomizedField {
 
 /** The memoised randomized cipher of (key, model, field). */
 export function randomizedField(key: DataKey, model: string, field: string): RandomizedField {
-  return key.fieldObject('aead', model, field, () => new RandomizedField(key, model, field));
+  return fieldCipher(key, 'aead', model, field, () => new RandomizedField(key, model, field));
 }

@@ -19,15 +19,16 @@ import {
 } from '../format/envelope.js';
 import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
 import type { DataKey } from '../keys/data-key.js';
-import { DEFAULT_SCOPE, type DataKeyRecord } from '../keys/data-key-record.js';
 import type { KeyCacheOptions } from '../keys/key-cache.js';
-import type { KeyStore } from '../keys/key-store.js';
+import { checkScopeName, DEFAULT_SCOPE, recordScope } from '../keys/key-scope.js';
 import { Keyring, type KeyringStats } from '../keys/keyring.js';
+import type { KeyListPage, KeyRecord, KeyStore } from '../keys/store/key-store.js';
 import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { BLIND_INDEX_DEFAULT_BITS, blindIndexInput, blindIndexValue, checkBlindIndexBits, type BlindIndexable, type BlindIndexInput } from '../tokenize/blind-index.js';
 import type { Normalizer } from '../tokenize/normalize.js';
 import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
+import { fieldCipher } from './field-ciphers.js';
 import { randomizedField, type PlaintextToSeal, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
@@ -63,21 +64,33 @@ export interface BlindIndexOptions extends TokenContext {
 export interface SealerOptions {
   /** The KEK provider (local, AWS KMS, GCP KMS, your own); further providers may be listed to unwrap keys under old KEKs. */
   readonly provider: KeyProvider | readonly KeyProvider[];
-  /** Where wrapped data keys are kept. */
+  /**
+   * Where wrapped keys are kept, shared by every process of the service: `sqliteKeyStore`,
+   * `postgresKeyStore`, `mysqlKeyStore` (tables in your database), `fileKeyStore` (one
+   * machine) or `memoryKeyStore` (tests).
+   */
   readonly store: KeyStore;
+  /** Create the store's table if it is missing, during `createSealer` (default true; set false when your migrations do it). */
+  readonly migrate?: boolean;
+  /**
+   * How long a process may act on what it read about its cached keys before checking them
+   * against the store again (default 5 s): within it, every process sees another's
+   * rotation, destroy or shred (docs/key-management.md).
+   */
+  readonly maxStalenessMs?: number;
   /** Limits of the unwrapped-key cache. */
   readonly cache?: KeyCacheOptions;
   /**
-   * The most values one data key may seal in this process, counted per key across every
-   * call (default unlimited). Past it, sealing in the scope fails with KeyUsageLimitError
-   * until `rotateDataKey`; docs/key-management.md says what it bounds.
+   * The most randomized values one data key may seal in this process, counted per key
+   * across every call (default unlimited). Past it, sealing in the scope fails with
+   * KeyUsageLimitError until `rotateDataKey`; docs/key-management.md says what it bounds.
    */
   readonly maxEncryptionsPerKey?: number;
   /** Retries, backoff and deadline of provider calls. */
   readonly providerCalls?: ProviderCallPolicy;
   /** Scope used when a context names none (default `default`). */
   readonly defaultScope?: string;
-  /** Create a scope's first data key on first use (default true). */
+  /** Create a scope's first data and lookup keys on first use (default true). */
   readonly autoCreateKeys?: boolean;
   /**
    * Longest sealed text, in characters (default 1 Mi, about 768 KiB of plaintext): `decrypt`
@@ -85,7 +98,7 @@ export interface SealerOptions {
    * would be longer, so nothing is sealed that could not be opened.
    */
   readonly maxTextLength?: number;
-  /** Load (or create) the default scope's key during `createSealer`, so that misconfiguration fails at start-up (default true). */
+  /** Load (or create) the root key and the default scope's keys during `createSealer`, so that misconfiguration fails at start-up (default true). */
   readonly warm?: boolean;
 }
 
@@ -97,12 +110,19 @@ export interface SealerStats extends KeyringStats {
   readonly decryptionFailures: number;
 }
 
-/** Creates a {@link Sealer}, loading the key store and (by default) the default scope's key. */
+/**
+ * Creates a {@link Sealer}: creates the store's table when missing and (by default) loads
+ * the root key and the default scope's data and lookup keys. Its cost does not grow with
+ * the number of scopes or subjects in the store.
+ */
 export async function createSealer(options: SealerOptions): Promise<Sealer> {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('createSealer needs { provider, store }');
   const sealer = new Sealer(options);
-  if (options.warm ?? true) (await sealer.keyring.leasePrimary(sealer.defaultScope)).release();
-  else await sealer.keyring.reload();
+  if (options.migrate ?? true) await options.store.migrate();
+  if (options.warm ?? true) {
+    (await sealer.keyring.leaseDataKey(sealer.defaultScope)).release();
+    (await sealer.keyring.leaseLookupKey(sealer.defaultScope)).release();
+  }
   return sealer;
 }
 
@@ -128,13 +148,26 @@ export class Sealer {
       providerCalls: options.providerCalls,
       autoCreate: options.autoCreateKeys,
       maxEncryptionsPerKey: options.maxEncryptionsPerKey,
+      maxStalenessMs: options.maxStalenessMs,
     });
     this.defaultScope = options.defaultScope ?? DEFAULT_SCOPE;
+    checkScopeName(this.defaultScope);
     this.#maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
     if (!Number.isInteger(this.#maxTextLength) || this.#maxTextLength < ciphertextLength(0)) {
       throw new ConfigurationError(`maxTextLength must be an integer of at least ${ciphertextLength(0)}`);
     }
     this.#maxPlaintextBytes = largestPlaintext(this.#maxTextLength);
+  }
+
+  /**
+   * Throws DecryptionError unless `key` may have sealed a value of `algorithm` in `ctx`:
+   * randomized values under the data key of the context's scope (or subject), deterministic
+   * ones under the scope's lookup key.
+   */
+  #checkKeyFits(key: DataKey, algorithm: number, ctx: TokenContext): void {
+    const scope = ctx.scope ?? this.defaultScope;
+    const fits = algorithm === Algorithm.aesSiv ? key.purpose === 'lookup' && key.scope === scope : key.purpose === 'data' && key.scope === (ctx.subject === undefined ? scope : recordScope(scope, ctx.subject));
+    if (!fits) throw new DecryptionError('decryption failed: the value belongs to another key scope or subject');
   }
 
   /** Refuses a plaintext whose sealed text `decrypt` would refuse as too long. */
@@ -155,7 +188,7 @@ export class Sealer {
     const { type, bytes } = encodeValue(value);
     this.#checkSize(bytes);
     const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+    const key = this.keyring.leaseDataKeySync(scope, ctx.subject) ?? (await this.keyring.leaseDataKey(scope, ctx.subject));
     try {
       this.keyring.countSeals(key, 1);
       const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
@@ -178,7 +211,7 @@ export class Sealer {
       const key = this.keyring.leaseKeySync(envelope.keyId) ?? (await this.keyring.leaseKey(envelope.keyId));
       let plaintext: Buffer;
       try {
-        if (key.scope !== (ctx.scope ?? this.defaultScope)) throw new DecryptionError('decryption failed: the value belongs to another key scope');
+        this.#checkKeyFits(key, envelope.algorithm, ctx);
         if (envelope.algorithm !== Algorithm.aesSiv) {
           plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
         } else {
@@ -233,9 +266,14 @@ export class Sealer {
           const { type, bytes } = encodeValue(value);
           this.#checkSize(bytes);
           const valueScope = ctx.scope ?? this.defaultScope;
-          if (key === undefined || valueScope !== scope) {
-            scope = valueScope;
-            key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+          // Deterministic values use the scope's lookup key; randomized ones the data key of the scope or subject.
+          const subject = deterministic ? undefined : ctx.subject;
+          const keyScope = subject === undefined ? valueScope : recordScope(valueScope, subject);
+          if (key === undefined || keyScope !== scope) {
+            scope = keyScope;
+            key = deterministic
+              ? (this.keyring.leaseLookupKeySync(valueScope) ?? (await this.keyring.leaseLookupKey(valueScope)))
+              : (this.keyring.leaseDataKeySync(valueScope, subject) ?? (await this.keyring.leaseDataKey(valueScope, subject)));
             held.push(key);
           }
           const field = deterministic ? deterministicField(key, ctx) : randomizedField(key, ctx.model, ctx.field);
@@ -244,8 +282,9 @@ export class Sealer {
           else group.indexes.push(i);
           plaintexts[i - start] = { valueType: type, plaintext: bytes, row: encodeRow(deterministic ? undefined : ctx.row) }; // the row is never bound in deterministic mode
         }
-        for (const [field, { key: groupKey, indexes }] of groups) {
-          this.keyring.countSeals(groupKey, indexes.length);
+        // Checked for the whole chunk before any value is sealed: a batch past the limit seals nothing.
+        if (!deterministic) for (const { key: groupKey, indexes } of groups.values()) this.keyring.countSeals(groupKey, indexes.length);
+        for (const [field, { indexes }] of groups) {
           const sealed = field.sealMany(indexes.map((i) => plaintexts[i - start] as PlaintextToSeal));
           this.#encryptions += indexes.length;
           for (let j = 0; j < indexes.length; j++) texts[indexes[j] as number] = toText(sealed[j] as Buffer);
@@ -356,8 +395,10 @@ export class Sealer {
         fail(i, key.error);
         continue;
       }
-      if (key.scope !== (ctx.scope ?? this.defaultScope)) {
-        fail(i, new DecryptionError('decryption failed: the value belongs to another key scope'));
+      try {
+        this.#checkKeyFits(key, (data[at] as number) >>> 4, ctx);
+      } catch (error) {
+        fail(i, error);
         continue;
       }
       const field = (data[at] as number) >>> 4 !== Algorithm.aesSiv ? randomizedField(key, ctx.model, ctx.field) : deterministicField(key, ctx);
@@ -400,9 +441,8 @@ export class Sealer {
     const { type, bytes } = encodeValue(value);
     this.#checkSize(bytes);
     const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+    const key = this.keyring.leaseLookupKeySync(scope) ?? (await this.keyring.leaseLookupKey(scope));
     try {
-      this.keyring.countSeals(key, 1);
       const text = toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
       this.#encryptions++;
       return text;
@@ -436,10 +476,10 @@ export class Sealer {
     }
   }
 
-  /** `compute` under the scope's primary key, leased meanwhile. */
-  async #withPrimary<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R> {
+  /** `compute` under the scope's lookup key, leased meanwhile. */
+  async #withLookupKey<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R> {
     const name = scope ?? this.defaultScope;
-    const key = this.keyring.leasePrimarySync(name) ?? (await this.keyring.leasePrimary(name));
+    const key = this.keyring.leaseLookupKeySync(name) ?? (await this.keyring.leaseLookupKey(name));
     try {
       return compute(key);
     } finally {
@@ -453,7 +493,7 @@ export class Sealer {
    */
   async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
     const { input, bits } = prepareBlindIndex(value, options);
-    return this.#withPrimary(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+    return this.#withLookupKey(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /** {@link blindIndex} of many values, each with its options, with one key look-up per run of equal scopes. */
@@ -471,7 +511,7 @@ export class Sealer {
           key?.release();
           key = undefined;
           scope = valueScope;
-          key = this.keyring.leasePrimarySync(scope) ?? (await this.keyring.leasePrimary(scope));
+          key = this.keyring.leaseLookupKeySync(scope) ?? (await this.keyring.leaseLookupKey(scope));
         }
         out[i] = blindIndexValue(blindIndexKey(key, options), input, bits);
       }
@@ -518,9 +558,10 @@ export class Sealer {
     const domain = options.domain ?? '';
     if (typeof domain !== 'string' || domain.includes('\0') || !domain.isWellFormed()) throw new InvalidInputError('pseudonym domain must be a well-formed string without NUL');
     // The pseudonymizer keeps its own derived subkey, so the data key's lease ends here.
-    if (options.keyId === undefined) return this.#withPrimary(options.scope, (key) => makePseudonymizer(key, domain));
+    if (options.keyId === undefined) return this.#withLookupKey(options.scope, (key) => makePseudonymizer(key, domain));
     const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
     try {
+      if (key.purpose !== 'lookup' || key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`key ${options.keyId} is not a lookup key of this scope`);
       return makePseudonymizer(key, domain);
     } finally {
       key.release();
@@ -529,10 +570,10 @@ export class Sealer {
 
   /** `compute` under the FPE key: the scope's primary, or the key named by `keyId`; leased meanwhile. */
   async #withTokenKey<R>(options: FpeOptions, compute: (key: DataKey) => R): Promise<R> {
-    if (options.keyId === undefined) return this.#withPrimary(options.scope, compute);
+    if (options.keyId === undefined) return this.#withLookupKey(options.scope, compute);
     const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
     try {
-      if (key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`data key ${options.keyId} belongs to another scope`);
+      if (key.purpose !== 'lookup' || key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`key ${options.keyId} is not a lookup key of this scope`);
       return compute(key);
     } finally {
       key.release();
@@ -559,17 +600,20 @@ export class Sealer {
     };
   }
 
-  /** Data key records (no key material). */
-  async listDataKeys(): Promise<readonly DataKeyRecord[]> {
-    return this.keyring.records();
+  /** One page of key records in id order (wrapped keys only), filtered by scope and purpose: `after` is the last id of the previous page. */
+  async listKeys(page: Partial<KeyListPage> = {}): Promise<KeyRecord[]> {
+    return this.keyring.listKeys(page);
   }
 
-  /** New primary data key for a scope; the old one stays able to decrypt. */
-  async rotateDataKey(options: { scope?: string } = {}): Promise<DataKeyRecord> {
-    return this.keyring.rotate(options.scope ?? this.defaultScope);
+  /**
+   * New primary data key for a scope (or a subject within it); the old one stays able to
+   * decrypt. Lookup tokens (deterministic, blind index, FPE, pseudonyms) do not change.
+   */
+  async rotateDataKey(options: { readonly scope?: string; readonly subject?: string } = {}): Promise<KeyRecord> {
+    return this.keyring.rotateDataKey(options.scope ?? this.defaultScope, options.subject);
   }
 
-  /** Re-wraps every data key under a new KEK (a kekRef of the current provider, or a new provider). No value changes. */
+  /** Re-wraps the root keys under a new KEK (a kekRef of the current provider, or a new provider): one KMS call per root key. No value changes. */
   async rewrapDataKeys(to: string | KeyProvider): Promise<{ rewrapped: number }> {
     return this.keyring.rewrap(to);
   }
@@ -583,10 +627,17 @@ export class Sealer {
     await this.keyring.destroy([id], options);
   }
 
-  /** Destroys every data key of a scope (erasure of a tenant or data subject). Returns how many. */
-  async shred(scope: string): Promise<number> {
-    if (scope === this.defaultScope) throw new ConfigurationError('refusing to shred the default scope; destroy its keys one by one if you mean it');
-    return this.keyring.shred(scope);
+  /**
+   * Erasure by crypto-shredding. `{ subject }` (in the default scope, or `{ scope, subject }`)
+   * destroys that data subject's data keys: its randomized values can never be opened again,
+   * while the scope's lookup keys stay. A scope name alone destroys every key of the scope,
+   * lookup keys included, and the data keys of every subject within it (a tenant). Returns
+   * how many keys were destroyed. Other processes stop using them within `maxStalenessMs`.
+   */
+  async shred(target: string | { readonly scope?: string; readonly subject?: string }): Promise<number> {
+    const { scope, subject } = typeof target === 'string' ? { scope: target, subject: undefined } : { scope: target.scope ?? this.defaultScope, subject: target.subject };
+    if (subject === undefined && scope === this.defaultScope) throw new ConfigurationError('refusing to shred the default scope; destroy its keys one by one if you mean it');
+    return this.keyring.shred(scope, subject);
   }
 
   toJSON(): { sealer: string } {
@@ -627,8 +678,8 @@ export type { BlindIndexable };
 
 function blindIndexKey(key: DataKey, ctx: TokenContext): Buffer {
   return ctx.domain !== undefined
-    ? key.fieldObject('bidx-domain', '', ctx.domain, () => key.subkey('bidx', tokenDomain(ctx)))
-    : key.fieldObject('bidx-field', ctx.model, ctx.field, () => key.subkey('bidx', tokenDomain(ctx)));
+    ? fieldCipher(key, 'bidx-domain', '', ctx.domain, () => key.subkey('bidx', tokenDomain(ctx)))
+    : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, () => key.subkey('bidx', tokenDomain(ctx)));
 }
 
 /** Checks the context and bits, and encodes the value with its type tag (tokenize/blind-index.ts): `1` and `"1"` never share an index. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fieldCipher } from './field-ciphers.js';
 import { encodeParts } from '../format/context.js';
 import type { DataKey } from '../keys/data-key.js';
 import { FpeTokenizer, type FpeFormat } from '../tokenize/fpe.js';
@@ -40,7 +41,7 @@ export interface FpeOptions extends TokenContext {
 export function fpeTokenizer(key: DataKey, options: FpeOptions): FpeTokenizer {
   const formatId = JSON.stringify(options.format);
   const [kind, a, b] = options.domain !== undefined ? ['fpe-domain', '', options.domain] : ['fpe-field', options.model, options.field];
-  return key.fieldObject(`${kind}\0${formatId}`, a, b, () => new FpeTokenizer(key.subkey('fpe', tokenDomain(options)), options.format));
+  return fieldCipher(key, `${kind}\0${formatId}`, a, b, () => new FpeTokenizer(key.subkey('fpe', tokenDomain(options)), options.format));
 }
 
 /** The FF1 tweak: the token domain, plus the row when one is bound (which defeats lookups across rows). */
@@ -63,7 +64,7 @@ export interface Pseudonymizer {
 
 /** Builds a {@link Pseudonymizer} on the pseudonym subkey of `key` for `domain`. */
 export function makePseudonymizer(key: DataKey, domain: string): Pseudonymizer {
-  const subkey = key.fieldObject('pseudonym', '', domain, () => key.subkey('pseudonym', ['pseudonym', domain]));
+  const subkey = fieldCipher(key, 'pseudonym', '', domain, () => key.subkey('pseudonym', ['pseudonym', domain]));
   return {
     keyId: key.id,
     email: (email, options) => pseudonymizeEmail(subkey, email, options),

@@ -12,7 +12,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
-import { memoryKeyStore, type KeyStore } from '../keys/key-store.js';
+import type { KeyStore } from '../keys/store/key-store.js';
+import { memoryKeyStore } from '../keys/store/memory-key-store.js';
 import type { ProviderCallCounters } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { createSealer, type Sealer, type SealerOptions } from '../seal/sealer.js';

@@ -6,11 +6,19 @@
 import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeParts } from '../../src/format/context.js';
-import { createSealer, FormatError, localKeyProvider, memoryKeyStore, type DataKeyRecord } from '../../src/index.js';
+import { createSealer, FormatError, localKeyProvider } from '../../src/index.js';
+import { storeWithKeys } from '../support/key-records.js';
 import { TEST_KEK } from '../support/sealer.js';
 
-/** Data key 0x42 * 32, id 0badc0de, wrapped under TEST_KEK. */
-const RECORD: DataKeyRecord = {"id":"0badc0de","scope":"default","state":"active","primary":true,"kekRef":"local:main","wrapped":"+l9k/K3boV4gi6ZjcQGhEUufhMNk2NjhZx6jNPKZsSQkG6DGKjxMsWaxa49VEVYdE12/D0j9e7pNhofR","createdAt":"2026-11-23T00:00:00.000Z","updatedAt":"2026-11-23T00:00:00.000Z"};
+/**
+ * The default scope's data key (randomized values) is 0x42 * 32 with id 0badc0de; its lookup
+ * key (deterministic tokens, blind indexes) has the same bytes, for the recomputations below,
+ * and id deadbeef. Both are wrapped under a root key as the keyring stores them.
+ */
+const KEYS = [
+  { id: '0badc0de', scope: 'default', purpose: 'data', bytes: Buffer.alloc(32, 0x42) },
+  { id: 'deadbeef', scope: 'default', purpose: 'lookup', bytes: Buffer.alloc(32, 0x42) },
+] as const;
 
 const GOLDEN = {
   "string": "fs1:MAutwN6eBVt4JCq3qZszzDdFkGZsFerI2k3haMZAWL1xIv1eroHFnIjDIrrMhFpYisE2wFmR",
@@ -23,8 +31,8 @@ const GOLDEN = {
   "bytes": "fs1:NQutwN48yfBfgp5OaIYbK2QzvwZUr3ocnDMvghPWa4na1euAKF7FHA",
   "buffer": "fs1:NgutwN77ZCNutAtstBXkela05WedDDCkadY194u1F1Ojm4HNRQs26A",
   "json": "fs1:NwutwN6A571Cdc9XJbzbfC-97-g5B_ckv5zG6SrvjEfIyzFbKHDVJiOWAUp-wkvw-_q3U236lVdI",
-  "det": "fs1:IAutwN5ff5BRkJocEPC1d_4GNbAfhuaLyF7Wt4gNcWA",
-  "detDomain": "fs1:IAutwN5EL6XOQMKkkYgAIW2cmxZwyYR244gHsEizBZ6NXnqu-Q",
+  "det": "fs1:IN6tvu_fO52AYxZM9Xks6wUILMuSaLoW5osMLmtyHDY",
+  "detDomain": "fs1:IN6tvu9ttjD3fchCZhWOHuS93reFbfZDJW5kfVgSBoOfbyQhug",
   "bidx": "DOSr7Ul5i4QtVvs0thCYGRU1tuFgrgRGNbr4oHqTM7I",
   "bidx32": "DOSr7Q",
   "bidxNumber": "6ygM753VR11XuVRLXeAgeJA-YwBMo2y225WLXluZiZE",
@@ -35,7 +43,8 @@ const GOLDEN = {
 const RETIRED_ALG1 = "fs1:EAutwN7Ti20Qeu6qlDrNOOVQeOL4-RJwM6neSEKfSKPp03RbCz9bjaWuRdZnZjaq7gZtoJeBUSmp-LWfFipzcZSQetMWjGDuyANK5Bm2DBjvv9MyHaqiB8ApY3mzot8vXd1Y-F6HSSvTbjg7x0tL6BEtnHMJU6HFIKHyOLfWD0hHPwEqXsb4FniRyeiICMG1Mu5pGbSd3CJ2_sCNYLWmDoiMoziLYL5Eya5pO2N4iqRPvcX7mKBNqRXExDtmfL-y3SkcAEZQrkY7ZLWgB-LM2cjlCdpx403H3BaroKuAm3MiFn2Cs05Q9iPXF7L0Yqjo9dYCsxZaIdgcbYin29lJd-M_EcQQaxhCGhtAD3hyeE7EMljUtPKdpO-mf8CBZYBDW2oF7lOTrV6fmUtws4Lwk5IpITdm8PoMLUEP2Cw121lHETSo1k-jmUv089NRhcGpYg";
 
 async function goldenSealer() {
-  return createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore([RECORD]) });
+  const provider = localKeyProvider({ keys: { main: TEST_KEK } });
+  return createSealer({ provider, store: await storeWithKeys(provider, KEYS) });
 }
 
 const ctx = { model: 'User', field: 'email' };
@@ -80,7 +89,7 @@ describe('format v1 golden vectors', () => {
     const header = (text: string) => Buffer.from(text.slice(4), 'base64url').subarray(0, 5);
     expect(header(GOLDEN.string).toString('hex')).toBe('300badc0de');
     expect(header(GOLDEN.long).toString('hex')).toBe('400badc0de');
-    expect(header(GOLDEN.det).toString('hex')).toBe('200badc0de');
+    expect(header(GOLDEN.det).toString('hex')).toBe('20deadbeef');
     expect(header(GOLDEN.json)[0]).toBe(0x37);
   });
 

@@ -87,8 +87,10 @@ export class Keyring {
   readonly #caller: ProviderCaller;
   readonly #coherence: Coherence;
   readonly #maxEncryptionsPerKey: number;
-  /** Primary key id per `purpose:recordScope`, as last read from the store. */
-  readonly #primaries = new Map<string, number>();
+  /** Primary key id per record scope, for each purpose, as last read from the store. */
+  readonly #primaries = { data: new Map<string, number>(), lookup: new Map<string, number>() };
+  /** The lookup key ids of a scope (candidates), and when they were read. */
+  readonly #lookupSets = new Map<string, { readonly ids: readonly number[]; readonly readAt: number }>();
   readonly #unwraps = new KeyLoads<number>();
   readonly #primaryLoads = new KeyLoads<string>();
   /** Values sealed per data key id by this process (kept when the key leaves the cache). */
@@ -175,10 +177,15 @@ export class Keyring {
     const primary = await this.leaseLookupKey(scope);
     const keys = [primary];
     try {
-      for (const record of await this.#listAll({ scope, purpose: 'lookup' })) {
-        if (record.id === primary.id || record.state === 'destroyed') continue;
-        keys.push(await this.leaseKey(Number.parseInt(record.id, 16)));
+      // The scope's lookup key ids are read once per staleness period, not per lookup.
+      let set = this.#lookupSets.get(scope);
+      if (set === undefined || Date.now() - set.readAt >= this.#coherence.maxStalenessMs) {
+        const readAt = Date.now();
+        const ids = (await this.#listAll({ scope, purpose: 'lookup' })).filter((r) => r.state !== 'destroyed').map((r) => Number.parseInt(r.id, 16));
+        if (this.#lookupSets.size >= MAX_REMEMBERED_IDS) this.#lookupSets.clear();
+        this.#lookupSets.set(scope, (set = { ids, readAt }));
       }
+      for (const id of set.ids) if (id !== primary.numericId && !this.#destroyed.has(id)) keys.push(await this.leaseKey(id));
       return keys;
     } catch (error) {
       for (const key of keys) key.release();
@@ -210,7 +217,7 @@ export class Keyring {
       try {
         const stored = await this.#store.insert(fresh.record, current === undefined ? undefined : { demote: { id: current.id, version: current.version } });
         this.#cache.set(fresh.key);
-        this.#primaries.set(slot('data', scopeOfRecord), fresh.key.numericId);
+        this.#primaries.data.set(scopeOfRecord, fresh.key.numericId);
         return stored;
       } catch (error) {
         fresh.key.retire();
@@ -298,7 +305,9 @@ export class Keyring {
   clearCache(): void {
     this.#cache.clear();
     this.#roots.clear();
-    this.#primaries.clear();
+    this.#primaries.data.clear();
+    this.#primaries.lookup.clear();
+    this.#lookupSets.clear();
   }
 
   /** Counters: cache, provider calls, encryptions per data key, coherence checks. */
@@ -319,7 +328,7 @@ export class Keyring {
   // ---- internals ----
 
   #primarySync(purpose: 'data' | 'lookup', scopeOfRecord: string): DataKey | undefined {
-    const id = this.#primaries.get(slot(purpose, scopeOfRecord));
+    const id = this.#primaries[purpose].get(scopeOfRecord);
     if (id === undefined || !this.#coherence.fresh()) return undefined;
     return this.#cache.get(id)?.retain();
   }
@@ -328,14 +337,14 @@ export class Keyring {
     await this.#coherence.ensureFresh();
     const cached = this.#primarySync(purpose, scopeOfRecord);
     if (cached !== undefined) return cached;
-    return this.#primaryLoads.join(slot(purpose, scopeOfRecord), () => this.#loadPrimary(purpose, scopeOfRecord));
+    return this.#primaryLoads.join(`${purpose}:${scopeOfRecord}`, () => this.#loadPrimary(purpose, scopeOfRecord));
   }
 
   /** Reads (or creates) the primary of (purpose, record scope) and opens it; resolves with one hold. */
   async #loadPrimary(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {
     const record = await this.#store.primary(scopeOfRecord, purpose);
     const key = record !== undefined ? await this.#openLoaded(record) : await this.#createFirst(purpose, scopeOfRecord);
-    this.#primaries.set(slot(purpose, scopeOfRecord), key.numericId);
+    this.#primaries[purpose].set(scopeOfRecord, key.numericId);
     this.#boundPrimaries();
     return key;
   }
@@ -436,7 +445,8 @@ export class Keyring {
   async #check(): Promise<void> {
     const ids = new Set<string>(this.#roots.cachedIds());
     for (const key of this.#cache.keys()) ids.add(key.id);
-    for (const id of this.#primaries.values()) ids.add(keyIdToString(id));
+    for (const id of this.#primaries.data.values()) ids.add(keyIdToString(id));
+    for (const id of this.#primaries.lookup.values()) ids.add(keyIdToString(id));
     const records = new Map((await this.#store.getMany([...ids])).map((r) => [r.id, r]));
     for (const id of ids) {
       const record = records.get(id);
@@ -448,9 +458,11 @@ export class Keyring {
         this.#roots.forget(id, { destroyed: false });
       }
     }
-    for (const [name, id] of this.#primaries) {
-      const record = records.get(keyIdToString(id));
-      if (record === undefined || !record.primary || record.state !== 'active') this.#primaries.delete(name);
+    for (const primaries of [this.#primaries.data, this.#primaries.lookup]) {
+      for (const [name, id] of primaries) {
+        const record = records.get(keyIdToString(id));
+        if (record === undefined || !record.primary || record.state !== 'active') primaries.delete(name);
+      }
     }
   }
 
@@ -461,13 +473,15 @@ export class Keyring {
       this.#destroyed.add(id);
     }
     this.#cache.delete(id);
-    for (const [name, primary] of this.#primaries) if (primary === id) this.#primaries.delete(name);
+    for (const primaries of [this.#primaries.data, this.#primaries.lookup]) for (const [name, primary] of primaries) if (primary === id) primaries.delete(name);
   }
 
   /** Keeps the primaries map near the cache's size: a primary whose key left the cache is read again when needed. */
   #boundPrimaries(): void {
-    if (this.#primaries.size <= 2 * this.#cache.maxEntries) return;
-    for (const [name, id] of this.#primaries) if (!this.#cache.has(id)) this.#primaries.delete(name);
+    for (const primaries of [this.#primaries.data, this.#primaries.lookup]) {
+      if (primaries.size <= 2 * this.#cache.maxEntries) continue;
+      for (const [name, id] of primaries) if (!this.#cache.has(id)) primaries.delete(name);
+    }
   }
 
   /** Every record of a listing, page by page. */
@@ -481,11 +495,6 @@ export class Keyring {
       after = (page[page.length - 1] as KeyRecord).id;
     }
   }
-}
-
-/** The primaries map's key for (purpose, record scope). */
-function slot(purpose: KeyPurpose, scopeOfRecord: string): string {
-  return `${purpose}:${scopeOfRecord}`;
 }
 
 /** What a key's wrapping is bound to: its id, record scope, purpose and root key (crypto/bound-key-wrap.ts). */

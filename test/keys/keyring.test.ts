@@ -7,6 +7,7 @@ import {
   type Sealer,
   createSealer,
   Keyring,
+  KeyStoreError,
   KeyUsageLimitError,
   UNKNOWN_KEY_RETRY_MS,
   generateKek,
@@ -317,6 +318,31 @@ describe('Keyring provider calls', () => {
     await new Promise((r) => setTimeout(r, UNKNOWN_KEY_RETRY_MS + 50));
     await expect(sealer.decrypt(bogus, ctx)).rejects.toBeInstanceOf(KeyNotFoundError);
     expect(lists - before).toBe(2);
+  });
+
+  it('a key whose record was not stored never seals a value; a failing store gives its typed error and nothing half-written', async () => {
+    const inner = memoryKeyStore();
+    let failInserts = false;
+    const store = {
+      ...inner,
+      insert: async (...args: Parameters<typeof inner.insert>) => {
+        if (failInserts) throw new KeyStoreError('memory: insert failed (injected)');
+        return inner.insert(...args);
+      },
+    };
+    const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store });
+    failInserts = true;
+    await expect(sealer.encrypt('x', { ...ctx, subject: 'new-subject' })).rejects.toBeInstanceOf(KeyStoreError);
+    await expect(sealer.rotateDataKey()).rejects.toBeInstanceOf(KeyStoreError);
+    expect(await inner.list({ scope: 'default#new-subject', limit: 10 })).toEqual([]);
+    // The default scope still seals under its stored primary, not under the key that failed to store.
+    const primary = (await inner.primary('default', 'data'))!.id;
+    const text = await sealer.encrypt('y', ctx);
+    expect(Buffer.from(text.slice(4), 'base64url').subarray(1, 5).toString('hex')).toBe(primary);
+    failInserts = false;
+    const later = await sealer.encrypt('z', { ...ctx, subject: 'new-subject' });
+    const fresh = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: inner, warm: false });
+    expect(await fresh.decrypt(later, { ...ctx, subject: 'new-subject' })).toBe('z');
   });
 
   it('evicts the least recently used key past maxEntries', async () => {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, KeyConflictError, KeyStoreError, type KeyConflictReason } from '../errors.js';
-import type { KeyPurpose, KeyRecord, KeyStore, NewKeyRecord } from '../keys/store/key-store.js';
+import type { KeyListPage, KeyPurpose, KeyRecord, KeyStore, NewKeyRecord } from '../keys/store/key-store.js';
 import type { KeyColumn } from '../keys/store/record-row.js';
 import { findLeak } from './leak-check.js';
 import type { ContractTestApi } from './test-api.js';
@@ -42,7 +42,8 @@ export interface KeyStoreContractOptions {
  *
  * Checks: insert and exact read back (`get`, `getMany` beyond 1000 ids, `primary`); scopes
  * kept apart exactly (case, trailing space, Unicode forms); `list` paging in id order with
- * filters; id and second-primary conflicts; rotation (insert + demote) and a stale rotation
+ * filters, and by scope prefix (exactly, around the bounds of its range); id and
+ * second-primary conflicts; rotation (insert + demote) and a stale rotation
  * writing nothing; `compareAndSet` success, stale and unknown; destroyed is final; records
  * and changes that break an invariant refused; 50 concurrent first-key inserts of one
  * scope making exactly one primary; a damaged row failing reads with a `KeyStoreError`
@@ -146,6 +147,43 @@ export function runKeyStoreContract(name: string, setup: () => Promise<KeyStoreU
       assert.deepEqual(full, sortById(records));
       for (const limit of [0, 1001, 2.5]) await expectInvalid(store.list({ limit }));
       await expectInvalid(store.list({ limit: 10, after: 'nope' }));
+    });
+
+    test('lists the scopes that start with a prefix, exactly, page by page, with the other filters', async ({ store }) => {
+      // Around the bounds of the range `t#` <= scope < `t$`: a character below space after the
+      // prefix or after the bound (MySQL pads with spaces when comparing), characters above
+      // the BMP and at its top, and a character whose UTF-16LE bytes start with `#`.
+      const scopes = ['t', 't#a', 't#b', 't2', 'u#a', 't#', 't"z', 't$', 'T#a', 't#\u0001x', 't$\u0001', 't#\u{1F600}', 't#\uFFFF', 't\u0123', 't\u0001#', 'v~', 'v~\u0080', 'v\u007f', 'v}', '\u{1F600}#a', '\u{1F600}$', '\u{1F600}'];
+      const records: KeyRecord[] = [];
+      for (const scope of scopes) {
+        for (const purpose of ['data', 'lookup', 'data'] as const) records.push(await store.insert(newRecord({ scope, purpose })));
+      }
+      const filters: Array<{ scopePrefix: string; scope?: string; purpose?: KeyPurpose }> = [
+        { scopePrefix: 't#' },
+        { scopePrefix: 't#', purpose: 'lookup' },
+        { scopePrefix: 't#', scope: 't#a' },
+        { scopePrefix: 't#', scope: 't2' },
+        { scopePrefix: '\u{1F600}#' },
+        { scopePrefix: 'v~' },
+        { scopePrefix: 'u#a' },
+      ];
+      for (const filter of filters) {
+        const expected = records
+          .filter((r) => r.scope.startsWith(filter.scopePrefix) && (filter.scope === undefined || r.scope === filter.scope) && (filter.purpose === undefined || r.purpose === filter.purpose))
+          .map((r) => r.id)
+          .sort();
+        for (const limit of [2, 1000]) {
+          assert.deepEqual(
+            (await listAll(store, { ...filter, limit })).map((r) => r.id),
+            expected,
+            `${JSON.stringify(filter)}, pages of ${limit}`,
+          );
+        }
+      }
+      assert.equal((await listAll(store, { scopePrefix: 't#', limit: 1000 })).length, 18, 'the t# records');
+      for (const scopePrefix of ['', 't#\u00e9', 't ', 't#\u0001', 't#\u007f', '\uD800#', 'x'.repeat(256)]) {
+        await expectInvalid(store.list({ scopePrefix, limit: 10 }));
+      }
     });
 
     test('refuses a second record with an existing id', async ({ store }) => {
@@ -374,6 +412,18 @@ export function runKeyStoreContract(name: string, setup: () => Promise<KeyStoreU
       }
     });
   });
+}
+
+/** Every page of `page`'s filters, following `after` until a short page; checks each page's length. */
+async function listAll(store: KeyStore, page: KeyListPage): Promise<KeyRecord[]> {
+  const all: KeyRecord[] = [];
+  for (let after: string | undefined; ; ) {
+    const records = await store.list({ ...page, after });
+    assert.ok(records.length <= page.limit, 'a page is longer than its limit');
+    all.push(...records);
+    if (records.length < page.limit) return all;
+    after = records[records.length - 1]?.id;
+  }
 }
 
 /** A valid new record with random id and bytes; `overrides` may break it on purpose. */

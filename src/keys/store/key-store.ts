@@ -77,9 +77,16 @@ export interface InsertKeyOptions {
   readonly demote?: DemoteCurrentPrimary;
 }
 
-/** One page request of {@link KeyStore.list}. */
+/** One page request of {@link KeyStore.list}. Filters combine: a record must pass each one given. */
 export interface KeyListPage {
   readonly scope?: string;
+  /**
+   * Records whose scope starts with this prefix (the scope itself included), e.g. `tenant#`
+   * for every subject-qualified scope `tenant#subject` of a tenant. It must end in a
+   * printable ASCII character other than space (U+0021..U+007E), such as `#`: the SQL stores
+   * then read it as an exact range of their index (see `scopePrefixBounds`).
+   */
+  readonly scopePrefix?: string;
   readonly purpose?: KeyPurpose;
   /** Only ids greater than this one (the last id of the previous page). */
   readonly after?: string;
@@ -122,6 +129,6 @@ export interface KeyStore {
    * record, or `undefined` if the version did not match or the id does not exist.
    */
   compareAndSet(id: string, expectedVersion: number, change: KeyRecordChange): Promise<KeyRecord | undefined>;
-  /** One page in id order: ids greater than `after`, filtered by scope and/or purpose. */
+  /** One page in id order: ids greater than `after`, filtered by scope, scope prefix and/or purpose. */
   list(page: KeyListPage): Promise<KeyRecord[]>;
 }

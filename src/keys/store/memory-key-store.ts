@@ -9,7 +9,7 @@
 import { idConflict, primaryConflict, versionConflict } from './conflicts.js';
 import type { InsertKeyOptions, KeyListPage, KeyPurpose, KeyRecord, KeyRecordChange, KeyStore, NewKeyRecord } from './key-store.js';
 import { nowIso, parseKeyRow, primarySlot, recordToRow, type KeyColumn, type KeyRow } from './record-row.js';
-import { applyChange, checkChange, checkDemote, checkKeyId, checkNewRecord, checkPage, checkPurpose, checkScope, checkVersion } from './record-rules.js';
+import { applyChange, checkChange, checkDemote, checkKeyId, checkNewRecord, checkPage, checkPurpose, checkScope, checkVersion, scopeHasPrefix } from './record-rules.js';
 
 interface MemoryTable {
   readonly rows: Map<string, KeyRow>;
@@ -92,7 +92,11 @@ export function memoryKeyStore(): KeyStore {
       for (let i = start; i < table.ids.length && out.length < page.limit; i++) {
         // Filter on the row, then parse, as a SQL WHERE clause would: a damaged row of another scope does not fail this page.
         const row = table.rows.get(table.ids[i] as string) as KeyRow;
-        if ((page.scope === undefined || row.scope === page.scope) && (page.purpose === undefined || row.purpose === page.purpose)) {
+        if (
+          (page.scope === undefined || row.scope === page.scope) &&
+          (page.scopePrefix === undefined || scopeHasPrefix(row.scope, page.scopePrefix)) &&
+          (page.purpose === undefined || row.purpose === page.purpose)
+        ) {
           out.push(parseKeyRow(row, description));
         }
       }

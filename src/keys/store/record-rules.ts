@@ -79,6 +79,43 @@ export function checkScope(scope: unknown): asserts scope is string {
   }
 }
 
+// A prefix's last character: one unit in UTF-8, UTF-16 and code points, with a successor that is one too, and above space (see sql-dialect.ts, MySQL).
+const PREFIX_END = /[\x21-\x7e]$/;
+
+/** Refuses a scope prefix argument: scope text ending in a printable ASCII character other than space. */
+export function checkScopePrefix(prefix: unknown): asserts prefix is string {
+  if (!isBoundedText(prefix, MAX_SCOPE_LENGTH) || !PREFIX_END.test(prefix)) {
+    throw new InvalidInputError(
+      `a scope prefix must be well-formed text of 1 to ${MAX_SCOPE_LENGTH} characters without U+0000, ending in a printable ASCII character other than space (such as #)`,
+    );
+  }
+}
+
+/**
+ * The scopes that start with `prefix` (checked by {@link checkScopePrefix}) as a range:
+ * `from <= scope < below`, where `below` is `prefix` with its last character incremented
+ * (`tenant#` gives `tenant$`), so an index on the scope serves it.
+ *
+ * Why the range is exact. In a lexicographic order over units (UTF-8 bytes, UTF-16 code
+ * units or code points, a proper prefix sorting first), a text at or above `prefix` that
+ * does not start with it first differs from it at a unit where it is greater; at or before
+ * the last unit of `prefix`, so it is also at or above `below`. The last character being
+ * printable ASCII makes it, and its successor, one unit in every encoding, so `below` is
+ * the same text in each, and the order of UTF-8 bytes (PostgreSQL `COLLATE "C"`, SQLite
+ * `BINARY` on a UTF-8 database) is code point order (MySQL `utf8mb4_bin`). Any last
+ * character would not do: the successor of U+D7FF or of a low surrogate is a surrogate
+ * (not encodable in UTF-8), U+FFFF has none in one UTF-16 unit and U+10FFFF none at all,
+ * and above U+D7FF UTF-16 order is not code point order. MySQL's padding collation and
+ * UTF-16 SQLite databases need a check beyond the range (sql-dialect.ts).
+ */
+export function scopePrefixBounds(prefix: string): { readonly from: string; readonly below: string } {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return { from: prefix, below: `${prefix.slice(0, -1)}${String.fromCharCode(last + 1)}` };
+}
+
+/** Whether `scope` (a stored value, maybe damaged) starts with `prefix`: the definition the ranges implement. */
+export const scopeHasPrefix = (scope: unknown, prefix: string): boolean => typeof scope === 'string' && scope.startsWith(prefix);
+
 /** Refuses a purpose argument that is not one of {@link KEY_PURPOSES}. */
 export function checkPurpose(purpose: unknown): asserts purpose is KeyPurpose {
   if (!isKeyPurpose(purpose)) throw new InvalidInputError(`a key purpose must be one of ${KEY_PURPOSES.join(', ')}`);
@@ -95,6 +132,7 @@ export function checkPage(page: KeyListPage): void {
     throw new InvalidInputError(`list limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
   if (page.scope !== undefined) checkScope(page.scope);
+  if (page.scopePrefix !== undefined) checkScopePrefix(page.scopePrefix);
   if (page.purpose !== undefined) checkPurpose(page.purpose);
   if (page.after !== undefined) checkKeyId(page.after, 'list after');
 }

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../../errors.js';
+import { scopePrefixBounds } from './record-rules.js';
 import type { SqlStatement, SqlValue } from './sql-connection.js';
 
 /** The SQL families the stores speak. */
@@ -40,6 +41,11 @@ export interface SqlDialect {
   timeValue(iso: string): string;
   /** The condition "column `scope` equals `scope`", exactly (no collation padding or folding); `next` binds a parameter. */
   scopeEquals(next: (value: SqlValue) => string, scope: string): string;
+  /**
+   * The condition "column `scope` starts with `prefix`", exactly, as a range the scope index
+   * serves (see `scopePrefixBounds`); `prefix` has passed `checkScopePrefix`.
+   */
+  scopeStartsWith(next: (value: SqlValue) => string, prefix: string): string;
   /** The statements that create the table and its indexes if missing (what `migrate()` runs). */
   readonly schemaSql: readonly string[];
   /** Statements run first in `migrate()`'s transaction, to serialise racing migrations. */
@@ -101,6 +107,11 @@ function postgres(table: string, schema: string | undefined): SqlDialect {
     timeSql: (p) => `${p}::timestamptz`,
     timeValue: (iso) => iso,
     scopeEquals: (next, scope) => `scope = ${next(scope)}`,
+    // COLLATE "C" orders by the bytes of UTF-8: the range alone is exact.
+    scopeStartsWith: (next, prefix) => {
+      const { from, below } = scopePrefixBounds(prefix);
+      return `scope >= ${next(from)} AND scope < ${next(below)}`;
+    },
     schemaSql: [
       `CREATE TABLE IF NOT EXISTS ${quoted} (
   id varchar(8) COLLATE "C" PRIMARY KEY,
@@ -143,6 +154,16 @@ function mysql(table: string): SqlDialect {
     timeValue: (iso) => iso.replace('T', ' ').replace('Z', ''),
     // utf8mb4_bin pads with spaces ('a' = 'a '): the index narrows, the binary comparison decides.
     scopeEquals: (next, scope) => `scope = ${next(scope)} AND CAST(scope AS BINARY) = CAST(${next(scope)} AS BINARY)`,
+    // utf8mb4_bin pads the shorter text with spaces before comparing, so a character below
+    // space after the prefix sorts the text below it ('t#\x01' < 't#'), and one after the
+    // bound above the bound ('t$\x01' < 't$'). The index range starts at the prefix without
+    // its last character instead (below every text that starts with the prefix, since that
+    // character is above space) and ends at the bound (above them all: they differ from it
+    // at that character); the binary comparison, UTF-8 byte order, is exact.
+    scopeStartsWith: (next, prefix) => {
+      const { from, below } = scopePrefixBounds(prefix);
+      return `scope >= ${next(prefix.slice(0, -1))} AND scope < ${next(below)} AND CAST(scope AS BINARY) >= CAST(${next(from)} AS BINARY) AND CAST(scope AS BINARY) < CAST(${next(below)} AS BINARY)`;
+    },
     schemaSql: [
       `CREATE TABLE IF NOT EXISTS ${quoted} (
   id CHAR(8) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -179,6 +200,13 @@ function sqlite(table: string): SqlDialect {
     timeSql: (p) => p,
     timeValue: (iso) => iso,
     scopeEquals: (next, scope) => `scope = ${next(scope)}`,
+    // BINARY compares with memcmp in the database's encoding: the range is exact in UTF-8 (the
+    // default), but in UTF-16LE 'tģ' (bytes 74 00 23 01) falls between 't#' and 't$'. The
+    // range narrows through the index; comparing the first characters decides.
+    scopeStartsWith: (next, prefix) => {
+      const { from, below } = scopePrefixBounds(prefix);
+      return `scope >= ${next(from)} AND scope < ${next(below)} AND substr(scope, 1, ${[...prefix].length}) = ${next(prefix)}`;
+    },
     schemaSql: [
       `CREATE TABLE IF NOT EXISTS ${quoted} (
   id TEXT NOT NULL PRIMARY KEY,

@@ -11,7 +11,7 @@ import { MAX_PAGE_SIZE, type InsertKeyOptions, type KeyListPage, type KeyPurpose
 import { idConflict, primaryConflict, versionConflict } from './conflicts.js';
 import { driverErrorKind } from './driver-errors.js';
 import { nowIso, parseKeyRow, primarySlot, recordToRow } from './record-row.js';
-import { applyChange, checkChange, checkDemote, checkKeyId, checkNewRecord, checkPage, checkPurpose, checkScope, checkVersion } from './record-rules.js';
+import { applyChange, checkChange, checkDemote, checkKeyId, checkNewRecord, checkPage, checkPurpose, checkScope, checkVersion, scopePrefixBounds } from './record-rules.js';
 import type { SqlCallOptions, SqlConnection, SqlResult, SqlScript, SqlStatement, SqlValue } from './sql-connection.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { withinTimeLimit } from './store-call.js';
@@ -170,7 +170,7 @@ export function sqlKeyStore(connection: SqlConnection, dialect: SqlDialect, time
 
     async list(page: KeyListPage) {
       checkPage(page);
-      const { scope, purpose, after, limit } = page;
+      const { scope, scopePrefix, purpose, after, limit } = page;
       return call(
         'list',
         async (options) =>
@@ -179,6 +179,7 @@ export function sqlKeyStore(connection: SqlConnection, dialect: SqlDialect, time
               select((bind) => {
                 const where = ['1 = 1'];
                 if (scope !== undefined) where.push(dialect.scopeEquals(bind, scope));
+                if (scopePrefix !== undefined) where.push(dialect.scopeStartsWith(bind, scopePrefix));
                 if (purpose !== undefined) where.push(`purpose = ${bind(purpose)}`);
                 if (after !== undefined) where.push(`id > ${bind(after)}`);
                 return where.join(' AND ');
@@ -186,7 +187,10 @@ export function sqlKeyStore(connection: SqlConnection, dialect: SqlDialect, time
               options,
             ),
           ),
-        scope === undefined ? [] : [scope],
+        // Longest first: the prefix without its last character is part of the other two.
+        [scope, scopePrefix, scopePrefix === undefined ? undefined : scopePrefixBounds(scopePrefix).below, scopePrefix?.slice(0, -1)].filter(
+          (text): text is string => text !== undefined,
+        ),
       );
     },
   };

@@ -72,9 +72,10 @@ export function tempDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A new SQLite file in WAL mode. */
-export function sqliteFile(dir: string, options: Database.Options = {}): Database.Database {
+/** A new SQLite file in WAL mode, in `encoding` (set before anything is written). */
+export function sqliteFile(dir: string, options: Database.Options = {}, encoding: 'UTF-8' | 'UTF-16le' = 'UTF-8'): Database.Database {
   const db = new Database(join(dir, `${randomName('keys')}.db`), options);
+  db.pragma(`encoding = '${encoding}'`);
   db.pragma('journal_mode = WAL');
   return db;
 }

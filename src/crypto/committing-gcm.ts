@@ -23,7 +23,8 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { gcmOpen } from './aes-gcm.js';
 import { DecryptionError, InvalidInputError } from '../errors.js';
 
 /** Length of the key commitment in bytes (256 bits, as in the AWS Encryption SDK). */
@@ -106,17 +107,7 @@ export class CommittingAes256Gcm {
     const { key, commitment } = this.derive(r);
     try {
       if (!commitmentMatches(commitment, sealed.subarray(0, COMMITMENT_BYTES))) throw new DecryptionError();
-      const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: COMMITTING_GCM_TAG_BYTES });
-      decipher.setAuthTag(sealed.subarray(sealed.length - COMMITTING_GCM_TAG_BYTES));
-      if (aad !== undefined) decipher.setAAD(aad);
-      const plaintext = decipher.update(sealed.subarray(COMMITMENT_BYTES, sealed.length - COMMITTING_GCM_TAG_BYTES));
-      try {
-        decipher.final();
-      } catch {
-        plaintext.fill(0);
-        throw new DecryptionError();
-      }
-      return plaintext;
+      return gcmOpen(key, nonce, sealed.subarray(COMMITMENT_BYTES), aad);
     } finally {
       key.fill(0);
     }

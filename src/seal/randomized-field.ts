@@ -21,7 +21,8 @@
  * @module
  */
 import { fieldCipher } from './field-ciphers.js';
-import { createCipheriv, createDecipheriv, randomBytes, randomInt } from 'node:crypto';
+import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
+import { gcmOpen } from '../crypto/aes-gcm.js';
 import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { commitmentMatches, deriveCommittedKey, KEY_NONCE_BYTES, type CommittedKey } from '../crypto/committing-gcm.js';
 import { RandomPool } from '../crypto/random-pool.js';
@@ -177,20 +178,10 @@ export class RandomizedField {
     if (algorithm !== Algorithm.aesGcmCommit || body.length < LONG_CIPHERTEXT_AT + TAG_BYTES) throw new DecryptionError();
     const derived = this.#keyFor(body.subarray(0, KEY_NONCE_BYTES));
     if (!commitmentMatches(derived.commitment, body.subarray(NONCE_BYTES, LONG_CIPHERTEXT_AT))) throw new DecryptionError();
-    // The GCM nonce is C ‖ 0^8; createDecipheriv copies it, so one scratch buffer serves.
+    // The GCM nonce is C ‖ 0^8; the decipher copies it, so one scratch buffer serves.
     const iv = this.#openIv;
     body.copy(iv, 0, KEY_NONCE_BYTES, NONCE_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', derived.key, iv);
-    decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-    decipher.setAAD(this.#aad(header, valueType, row));
-    const plaintext = decipher.update(body.subarray(LONG_CIPHERTEXT_AT, body.length - TAG_BYTES));
-    try {
-      decipher.final();
-    } catch {
-      plaintext.fill(0);
-      throw new DecryptionError();
-    }
-    return plaintext;
+    return gcmOpen(derived.key, iv, body.subarray(LONG_CIPHERTEXT_AT), this.#aad(header, valueType, row));
   }
 
   /**

@@ -148,8 +148,8 @@ describe('key commitment defeats the two-key attack on GCM', () => {
 
   it('a long field value crafted to verify under two data keys with the same id opens under one of them only', () => {
     // Two key stores that disagree on the bytes of key 0badc0de (a substituted record).
-    const key1 = new DataKey('0badc0de', 'default', randomBytes(32));
-    const key2 = new DataKey('0badc0de', 'default', randomBytes(32));
+    const key1 = new DataKey('0badc0de', 'default', 'data', randomBytes(32));
+    const key2 = new DataKey('0badc0de', 'default', 'data', randomBytes(32));
     const [model, field] = ['User', 'bio'];
     const r = randomBytes(12);
     const counter = Buffer.from([0, 0, 0, 9]);

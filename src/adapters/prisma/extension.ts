@@ -10,47 +10,7 @@ import type { DatamodelInput } from './datamodel.js';
 import { rewriteOperation } from './operations.js';
 import { fluentPlan, openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
-import { uniqueAlternatives } from './where.js';
 import type { FieldSealer } from './sealer-port.js';
-
-/**
- * Operations on one record by a unique where, and how they report a miss: `null`, or
- * Prisma's P2025 "record not found" error. A miss is retried with older keys' tokens.
- */
-const UNIQUE_TARGETS: Readonly<Record<string, 'null' | 'P2025'>> = {
-  findUnique: 'null',
-  findUniqueOrThrow: 'P2025',
-  update: 'P2025',
-  delete: 'P2025',
-};
-
-/**
- * An operation on one record whose unique where names a protected field: tried with the
- * primary data key's token first, then (only when nothing matched) with each older live
- * key's token, so that rows written before a rotation are still found, updated and deleted.
- */
-async function queryUnique(args: Record<string, unknown>, query: QueryHookParams['query'], operation: string): Promise<unknown> {
-  const where = args.where;
-  const alternatives = typeof where === 'object' && where !== null ? uniqueAlternatives.get(where) : undefined;
-  if (alternatives === undefined) return query(args);
-  const attempts = [undefined, ...alternatives.tokens];
-  // When every token misses, the primary token's error is the one to report: it is what
-  // the caller would have seen without a rotation (a nested write's P2025 keeps its message).
-  let firstError: unknown;
-  for (const token of attempts) {
-    const next = token === undefined ? args : { ...args, where: { ...(where as Record<string, unknown>), [alternatives.column]: token } };
-    try {
-      const result = await query(next);
-      if (result !== null) return result;
-    } catch (error) {
-      // "Not found" (P2025) moves on to the next token; anything else is real.
-      if (UNIQUE_TARGETS[operation] !== 'P2025' || (error as { code?: unknown }).code !== 'P2025') throw error;
-      firstError ??= error;
-    }
-  }
-  if (firstError !== undefined) throw firstError;
-  return null;
-}
 
 /** Options of {@link fieldsealExtension}. */
 export interface FieldsealExtensionOptions {
@@ -101,7 +61,7 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
         async $allOperations({ model, operation, args, query }: QueryHookParams): Promise<unknown> {
           if (model === undefined) return query(args);
           const rewritten = await rewriteOperation(rt, model, operation, args);
-          const result = UNIQUE_TARGETS[operation] !== undefined ? await queryUnique(rewritten.args, query, operation) : await query(rewritten.args);
+          const result = await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },
       },

@@ -169,11 +169,14 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
   return out;
 }
 
-/** The stored tokens that equal `value` in a deterministic or FPE column, primary key first. */
+/**
+ * The stored values that equal `value` in a deterministic or FPE column: its token under the
+ * scope's lookup key (which data key rotations leave alone, so one token finds rows written
+ * under any data key), and for a migrating deterministic column its legacy plaintext forms.
+ */
 export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, value: unknown): Promise<Array<string | Uint8Array>> {
   if (field.mode === 'deterministic') {
-    const tokens = await sealer.deterministicCandidates(toSealable(field, value), context(field, undefined));
-    const stored: Array<string | Uint8Array> = tokens.map((t) => toStorage(field, t));
+    const stored: Array<string | Uint8Array> = [toStorage(field, await sealer.encryptDeterministic(toSealable(field, value), context(field, undefined)))];
     // A migrating column still holds legacy plaintext rows, which must match too.
     if (field.migrating) stored.push(...legacyForms(field, value));
     return stored;
@@ -184,7 +187,7 @@ export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, v
   throw new ConfigurationError(`${field.model}.${field.field}: ${field.mode} fields have no lookup tokens`);
 }
 
-/** The blind index of a source value under the primary key, for storing in `index`. */
+/** The blind index of a source value (under the scope's lookup key), for storing in `index`. */
 export async function indexValue(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string | null> {
   return (await indexValues(sealer, [{ index, value: sourceValue }]))[0] as string | null;
 }
@@ -206,9 +209,9 @@ export async function indexValues(sealer: FieldSealer, values: readonly { readon
   return out;
 }
 
-/** Every blind index of a query value (one per live key), for lookups during rotation. */
-export async function indexCandidates(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string[]> {
-  return sealer.blindIndexCandidates(indexable(index, sourceValue), indexOptions(index));
+/** The blind index a lookup by `sourceValue` compares the `index` column with: the one {@link indexValue} stores. */
+export async function indexLookup(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string> {
+  return sealer.blindIndex(indexable(index, sourceValue), indexOptions(index));
 }
 
 function indexOptions(index: ProtectedField): BlindIndexOptions {

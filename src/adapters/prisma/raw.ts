@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../../errors.js';
 import type { ProtectedField } from './config.js';
 import type { FieldsealExtensionOptions } from './extension.js';
-import { classifyStored, indexCandidates, indexValue, lookupTokens, openValue, sealValue, type StoredState } from './field-access.js';
+import { classifyStored, indexLookup, indexValue, lookupTokens, openValue, sealValue, type StoredState } from './field-access.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import type { RowKey } from './sealer-port.js';
 
@@ -19,7 +19,11 @@ export interface RawFieldHelpers {
   seal(model: string, field: string, value: unknown, options?: { row?: RowKey }): Promise<string | Uint8Array | null>;
   /** Opens a stored value of `model.field` (strict or migrating as configured). */
   open(model: string, field: string, stored: unknown, options?: { row?: RowKey }): Promise<unknown>;
-  /** Tokens to compare a deterministic, FPE or blind index column with (`IN (...)`). */
+  /**
+   * What a deterministic, FPE or blind index column holds for `value`: one token, stable
+   * across data key rotations, plus the legacy plaintext forms of a migrating deterministic
+   * column (compare with `IN (...)`).
+   */
   lookup(model: string, field: string, value: unknown): Promise<Array<string | Uint8Array>>;
   /** Whether a stored value is null, sealed, or plaintext. */
   classify(stored: unknown): StoredState;
@@ -39,11 +43,11 @@ export function fieldsealRaw(options: FieldsealExtensionOptions): RawFieldHelper
     },
     async lookup(model, field, value) {
       const f = protectedField(rt, model, field);
-      if (f.mode === 'blindIndex') return indexCandidates(rt.sealer, f, value);
+      if (f.mode === 'blindIndex') return [await indexLookup(rt.sealer, f, value)];
       if (f.mode === 'randomized') {
         const index = f.indexes[0];
         if (!index) throw new ConfigurationError(`${model}.${field} is randomized without a blind index: it cannot be looked up`);
-        return indexCandidates(rt.sealer, index, value);
+        return [await indexLookup(rt.sealer, index, value)];
       }
       return lookupTokens(rt.sealer, f, value);
     },

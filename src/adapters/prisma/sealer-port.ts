@@ -20,11 +20,9 @@ export interface FieldSealer {
   encryptMany(items: readonly { readonly value: Sealable; readonly ctx: FieldContext }[]): Promise<string[]>;
   /** Deterministic seals of many values at once (all or nothing). */
   encryptDeterministicMany(items: readonly { readonly value: Sealable; readonly ctx: TokenContext }[]): Promise<string[]>;
-  deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]>;
   blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string>;
   /** Blind indexes of many values at once. */
   blindIndexMany(items: readonly { readonly value: BlindIndexable; readonly options: BlindIndexOptions }[]): Promise<string[]>;
-  blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]>;
   isSealed(text: unknown): boolean;
   /** Format-preserving tokenization (FF1), needed only by `fpe` fields. */
   fpe?(value: string, options: FpeOptions): Promise<string>;

@@ -8,7 +8,7 @@
  */
 import { Decimal } from './decimal.js';
 import type { ProtectedField } from './config.js';
-import { indexCandidates, lookupTokens } from './field-access.js';
+import { indexLookup, lookupTokens } from './field-access.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 
 const LOGICAL = new Set(['AND', 'OR', 'NOT']);
@@ -21,16 +21,10 @@ function isScalarValue(value: unknown): boolean {
 }
 
 /**
- * Tokens under older data keys for a unique where: Prisma needs one value there, so the
- * rewritten where holds the primary key's token, and unique reads retry with these when
- * nothing matched (lookups during a rotation, docs/prisma.md). Keyed by the rewritten where.
- */
-export const uniqueAlternatives = new WeakMap<object, { readonly column: string; readonly tokens: readonly unknown[] }>();
-
-/**
  * Rewrites a filter on `model`. `unique` marks a WhereUniqueInput (findUnique, update,
- * delete, upsert, connect, cursor...): its protected unique fields become a single token,
- * the primary key's; the others are recorded in {@link uniqueAlternatives}.
+ * delete, upsert, connect, cursor...): its protected unique fields become the single token
+ * the column holds for the value. Lookup tokens do not change when data keys rotate, so
+ * that one token matches rows written under every data key.
  */
 export async function rewriteWhere(rt: Runtime, modelName: string, where: unknown, unique = false): Promise<unknown> {
   if (!isPlainObject(where)) return where;
@@ -125,7 +119,7 @@ function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup
       // A filter on the index column names a plaintext value of the indexed field.
       return {
         column: field.field,
-        tokens: (v) => indexCandidates(rt.sealer, field, v),
+        tokens: async (v) => [await indexLookup(rt.sealer, field, v)],
         caseFolding: typeof field.normalize === 'string' && CASE_FOLDING.has(field.normalize),
       };
     }
@@ -139,10 +133,22 @@ function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup
       }
       return {
         column: index.field,
-        tokens: (v) => indexCandidates(rt.sealer, index, v),
+        tokens: async (v) => [await indexLookup(rt.sealer, index, v)],
         caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
       };
     }
+  }
+}
+
+/**
+ * A unique where holds one value per field, so it cannot also match the legacy plaintext
+ * rows of a migrating deterministic column: refused rather than missing them (which would
+ * make an upsert or connectOrCreate write a second row). findFirst and the other filters
+ * match both forms.
+ */
+function checkUniqueLookup(field: ProtectedField): void {
+  if (field.mode === 'deterministic' && field.migrating) {
+    refuse(field, 'unique where', 'the column is migrating: a unique where matches one stored form, and legacy plaintext rows would be missed; use findFirst / updateMany / deleteMany, or finish the backfill first');
   }
 }
 
@@ -172,11 +178,10 @@ async function rewriteFieldFilter(
   }
   if (isScalarValue(value)) {
     const lookup = lookupFor(rt, field, 'equals');
+    if (unique) checkUniqueLookup(field);
     const tokens = await lookup.tokens(value);
-    if (unique) {
-      out[lookup.column] = tokens[0];
-      if (tokens.length > 1) uniqueAlternatives.set(out, { column: lookup.column, tokens: tokens.slice(1) });
-    } else extra.push({ [lookup.column]: anyOf(tokens) });
+    if (unique) out[lookup.column] = tokens[0];
+    else extra.push({ [lookup.column]: anyOf(tokens) });
     return;
   }
   const filter = value as Record<string, unknown>;
@@ -217,8 +222,9 @@ async function rewriteFieldFilter(
     }
   }
   if (unique && conditions.length === 1 && filter.equals !== undefined) {
+    if (filter.equals !== null) checkUniqueLookup(field);
     const [column, cond] = Object.entries(conditions[0]!)[0]!;
-    out[column] = isPlainObject(cond) && Array.isArray(cond.in) ? cond.in[0] : cond;
+    out[column] = cond;
     return;
   }
   extra.push(...conditions);

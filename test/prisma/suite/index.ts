@@ -8,6 +8,7 @@ import { leakSuite } from './leaks.js';
 import { nestedSuite } from './nested.js';
 import { optionSuite } from './options.js';
 import { querySuite } from './queries.js';
+import { rotationSuite } from './rotation.js';
 
 /** Registers every suite against `kind`, skipping (outside CI only) when its server is down. */
 export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
@@ -16,6 +17,7 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
     const h = useHarness(kind, 'adapter');
     crudSuite(h);
     querySuite(h);
+    rotationSuite(h);
     nestedSuite(h);
     integritySuite(h);
     leakSuite(h);

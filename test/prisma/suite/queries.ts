@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedQueryError } from '../../../src/errors.js';
-import { extend, newSealer, type Harness } from '../support/harness.js';
+import { extend, testFields, type Harness } from '../support/harness.js';
 
 async function refused(promise: PromiseLike<unknown>, model: string, field: string, operator: string): Promise<void> {
   let error: unknown;
@@ -39,32 +39,19 @@ export function querySuite(h: Harness): void {
       await refused(p.order.updateMany({ data: { note: { set: 'x' } }, where: {} }).then(() => p.user.updateMany({ data: { email: 'x@example.com' } })), 'User', 'email', 'update');
     });
 
-    it('finds rows written before a data key rotation, by unique and non-unique lookups', async () => {
-      const sealer = await newSealer();
-      const prisma = extend(h.base, sealer);
-      const before = randomUUID();
-      await prisma.user.create({ data: { id: before, email: 'old@example.com', ssn: '111-11-1111' } });
-      await sealer.rotateDataKey();
-      const after = randomUUID();
-      await prisma.user.create({ data: { id: after, email: 'new@example.com', ssn: '222-22-2222' } });
-      // Unique reads: the primary key's token first, then the older key's.
-      expect((await prisma.user.findUnique({ where: { emailIndex: 'OLD@example.com' } }))?.id).toBe(before);
-      expect((await prisma.user.findUnique({ where: { ssn: '111-11-1111' } }))?.id).toBe(before);
-      expect((await prisma.user.findUniqueOrThrow({ where: { emailIndex: 'old@example.com' } })).id).toBe(before);
-      expect((await prisma.user.findUnique({ where: { emailIndex: 'new@example.com' } }))?.id).toBe(after);
-      expect(await prisma.user.findUnique({ where: { emailIndex: 'nobody@example.com' } })).toBeNull();
-      await expect(prisma.user.findUniqueOrThrow({ where: { ssn: '999-99-9999' } })).rejects.toMatchObject({ code: 'P2025' });
-      // Non-unique filters compare with every live key's token at once.
-      expect((await prisma.user.findMany({ where: { ssn: { in: ['111-11-1111', '222-22-2222'] } }, orderBy: { id: 'asc' } })).map((u) => u.id).sort()).toEqual([before, after].sort());
-      expect((await prisma.user.findFirst({ where: { email: 'old@example.com' } }))?.email).toBe('old@example.com');
-      // Unique writes too: update and delete find the row written under the older key.
-      const updated = await prisma.user.update({ where: { emailIndex: 'Old@Example.com' }, data: { name: 'Renamed' } });
-      expect([updated.id, updated.name]).toEqual([before, 'Renamed']);
-      expect((await prisma.user.update({ where: { ssn: '111-11-1111' }, data: { name: 'Again' } })).id).toBe(before);
-      await expect(prisma.user.update({ where: { emailIndex: 'nobody@example.com' }, data: { name: 'x' } })).rejects.toMatchObject({ code: 'P2025' });
-      expect((await prisma.user.delete({ where: { emailIndex: 'old@example.com' } })).id).toBe(before);
-      expect(await prisma.user.findUnique({ where: { id: before } })).toBeNull();
-      await expect(prisma.user.delete({ where: { ssn: '111-11-1111' } })).rejects.toMatchObject({ code: 'P2025' });
+    it('refuses a unique where on a migrating deterministic column, which would miss its legacy plaintext rows', async () => {
+      const fields = testFields(h.sealer);
+      const prisma = extend(h.base, h.sealer, { ...fields, Tag: { label: { mode: 'deterministic', migrating: true } } });
+      await h.base.tag.create({ data: { label: 'legacy-label' } }); // written before the column was protected
+      expect((await prisma.tag.findFirst({ where: { label: 'legacy-label' } }))?.label).toBe('legacy-label');
+      await refused(prisma.tag.findUnique({ where: { label: 'legacy-label' } }), 'Tag', 'label', 'unique where');
+      await refused(prisma.tag.findUnique({ where: { label: { equals: 'legacy-label' } } as never }), 'Tag', 'label', 'unique where');
+      await refused(prisma.tag.upsert({ where: { label: 'legacy-label' }, create: { label: 'legacy-label' }, update: {} }), 'Tag', 'label', 'unique where');
+      await refused(prisma.tag.findMany({ cursor: { label: 'legacy-label' } }), 'Tag', 'label', 'unique where');
+      expect(await h.base.tag.count()).toBe(1);
+      // Once the column is strict again, unique lookups are answered on the token.
+      await prisma.tag.updateMany({ where: { label: 'legacy-label' }, data: { label: 'legacy-label' } });
+      expect((await h.prisma.tag.findUnique({ where: { label: 'legacy-label' } }))?.label).toBe('legacy-label');
     });
 
     it('stores FPE card tokens that keep the format, open on read and answer equality', async () => {

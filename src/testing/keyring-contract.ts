@@ -1,8 +1,11 @@
 /**
  * The keyring-over-provider contract suite: how fieldseal's keyring and sealer behave on
- * top of a given provider and its real peer. Single-flight unwraps, one unwrap for many
- * values, retries on retryable faults only, and outage behaviour (cached keys keep working
- * until the cache's max age; cold keys fail fast with a typed error naming the provider).
+ * top of a given provider and its real peer. The provider wraps root keys only (the KEK →
+ * root key → data and lookup keys hierarchy); every scope's keys are wrapped by the root
+ * key locally. So: one unwrap, of the root key, for any number of values and scopes (made
+ * once however many callers ask at once), retries on retryable faults only, and outage
+ * behaviour (while the root key is cached every scope's keys open with no KMS call, until
+ * its max age; a cold root key fails fast with a typed error naming the provider).
  *
  * The faults are injected at the peer (a proxy, a test server, a stopped service), so the
  * provider's own error classification is part of what is tested.
@@ -55,9 +58,10 @@ export interface KeyringContractOptions {
 
 /**
  * Declares the keyring contract tests for one provider: single-flight (100 parallel cold
- * decrypts make one unwrap request), `volume` encrypts + `volume` decrypts under one data
- * key make exactly one unwrap, retries on transient faults and none on permanent ones, and
- * outage behaviour bounded by the cache's max age.
+ * decrypts across scopes make one unwrap request, the root key's), `volume` encrypts +
+ * `volume` decrypts across scopes make exactly one unwrap, retries on transient faults and
+ * none on permanent ones, and outage behaviour: cold scopes under a cached root key open
+ * with no request, a cold root key fails fast, and the root key's max age bounds the rest.
  */
 export function runKeyringContract(
   name: string,
@@ -87,27 +91,30 @@ export function runKeyringContract(
       await options.teardown?.();
     }, timeout);
 
-    it('makes one unwrap request for 100 parallel decrypts of a cold data key (single-flight)', async () => {
+    it('makes one unwrap request, the root key\'s, for 100 parallel cold decrypts across 10 scopes (single-flight)', async () => {
       const { faults } = subject();
       const store = memoryKeyStore();
-      const texts = await sealValues(await sealerOn(store), 100);
+      const creator = await sealerOn(store);
+      const texts: string[] = [];
+      for (let i = 0; i < 100; i++) texts.push(await creator.encrypt(`user${i}@example.com`, { ...ctx, scope: scopeOf(i) }));
       const cold = await sealerOn(store, { warm: false });
       const requestsBefore = faults.unwrapRequests?.();
-      const opened = await Promise.all(texts.map((text) => cold.decrypt(text, ctx)));
+      const opened = await Promise.all(texts.map((text, i) => cold.decrypt(text, { ...ctx, scope: scopeOf(i) })));
       assert.deepEqual(opened, texts.map((_, i) => `user${i}@example.com`));
       assert.equal(cold.stats().provider.unwrap, 1);
       if (requestsBefore !== undefined) assert.equal((faults.unwrapRequests?.() ?? 0) - requestsBefore, 1, 'unwrap requests seen by the peer');
     }, timeout);
 
-    it(`makes exactly one unwrap call for ${volume} encrypts and ${volume} decrypts under one data key`, async () => {
+    it(`makes exactly one unwrap call, the root key's, for ${volume} encrypts and ${volume} decrypts across 10 scopes`, async () => {
       const { faults } = subject();
       const store = memoryKeyStore();
-      await sealerOn(store); // creates the data key
+      const creator = await sealerOn(store); // creates the root key
+      for (let i = 0; i < 10; i++) await creator.encrypt('first', { ...ctx, scope: scopeOf(i) }); // and each scope's data key
       const requestsBefore = faults.unwrapRequests?.();
-      const sealer = await sealerOn(store); // a cold process: unwraps it once, while warming up
+      const sealer = await sealerOn(store); // a cold process: unwraps the root key once, while warming up
       const texts: string[] = [];
-      for (let i = 0; i < volume; i++) texts.push(await sealer.encrypt(`value ${i}`, ctx));
-      for (let i = 0; i < volume; i++) assert.equal(await sealer.decrypt(texts[i] as string, ctx), `value ${i}`);
+      for (let i = 0; i < volume; i++) texts.push(await sealer.encrypt(`value ${i}`, { ...ctx, scope: scopeOf(i) }));
+      for (let i = 0; i < volume; i++) assert.equal(await sealer.decrypt(texts[i] as string, { ...ctx, scope: scopeOf(i) }), `value ${i}`);
       const { provider, encryptions, decryptions } = sealer.stats();
       assert.deepEqual(callsOf(provider), { wrap: 0, unwrap: 1, generateDataKey: 0, rewrap: 0 });
       assert.equal(encryptions, volume);
@@ -165,44 +172,63 @@ export function runKeyringContract(
       assert.equal(await cold.decrypt(text as string, ctx), 'user0@example.com', 'a later call succeeds once the refusal is lifted');
     }, timeout);
 
-    it('during an outage keeps serving cached keys until their max age, and fails cold keys fast', async () => {
+    it('during an outage opens every scope under the cached root key with no request, until its max age, and fails a cold root key fast', async () => {
       const { provider, faults } = subject();
       const maxAgeMs = 1_500;
       const store = memoryKeyStore();
       const creator = await sealerOn(store);
-      const warmText = await creator.encrypt('warm', { ...ctx, scope: 'tenant-warm' });
-      const coldText = await creator.encrypt('cold', { ...ctx, scope: 'tenant-cold' });
+      const warm = { ...ctx, scope: 'tenant-warm' };
+      const cold = { ...ctx, scope: 'tenant-cold' };
+      const warmText = await creator.encrypt('warm', warm);
+      const coldText = await creator.encrypt('cold', cold);
       const sealer = await sealerOn(store, { warm: false, cache: { maxAgeMs } });
-      assert.equal(await sealer.decrypt(warmText, { ...ctx, scope: 'tenant-warm' }), 'warm'); // now cached
+      assert.equal(await sealer.decrypt(warmText, warm), 'warm'); // the root key and tenant-warm's data key are now cached
       const cachedAt = Date.now();
+      const unwraps = sealer.stats().provider.unwrap;
+      const requestsBefore = faults.unwrapRequests?.();
       await faults.outage();
       try {
         for (let i = 0; i < 50; i++) {
-          const text = await sealer.encrypt(`during outage ${i}`, { ...ctx, scope: 'tenant-warm' });
-          assert.equal(await sealer.decrypt(text, { ...ctx, scope: 'tenant-warm' }), `during outage ${i}`);
+          const text = await sealer.encrypt(`during outage ${i}`, warm);
+          assert.equal(await sealer.decrypt(text, warm), `during outage ${i}`);
         }
+        // A scope this process never used: its data key is wrapped by the cached root key, so it opens locally.
+        assert.equal(await sealer.decrypt(coldText, cold), 'cold');
+        assert.equal(await sealer.decrypt(await sealer.encrypt('cold too', cold), cold), 'cold too');
+        assert.equal(sealer.stats().provider.unwrap, unwraps, 'no unwrap while the root key is cached');
+        if (requestsBefore !== undefined) assert.equal(faults.unwrapRequests?.(), requestsBefore, 'unwrap requests seen by the peer');
+
+        // Another process, whose root key is cold, cannot open anything: it fails fast.
+        const coldProcess = await sealerOn(store, { warm: false, cache: { maxAgeMs } });
         const started = Date.now();
-        const coldError = await rejection(sealer.decrypt(coldText, { ...ctx, scope: 'tenant-cold' }));
+        assertProviderError(await rejection(coldProcess.decrypt(coldText, cold)), provider.name, true);
         const elapsed = Date.now() - started;
-        assertProviderError(coldError, provider.name, true);
         const bound = providerCalls.attempts * providerCalls.timeoutMs + providerCalls.attempts * providerCalls.maxDelayMs + 500;
-        assert.ok(elapsed < bound, `a cold key took ${elapsed} ms to fail (bound ${bound} ms)`);
-        // Once the provider has failed repeatedly, further cold keys fail at once, without a request.
-        const fastBefore = sealer.stats().provider.failedFast;
+        assert.ok(elapsed < bound, `a cold root key took ${elapsed} ms to fail (bound ${bound} ms)`);
+        // Once the provider has failed repeatedly, the next attempt fails at once, without a request.
+        const fastBefore = coldProcess.stats().provider.failedFast;
         const again = Date.now();
-        assertProviderError(await rejection(sealer.decrypt(coldText, { ...ctx, scope: 'tenant-cold' })), provider.name, true);
-        assert.ok(Date.now() - again < 100, 'a cold key during an open fail-fast window must fail at once');
-        assert.equal(sealer.stats().provider.failedFast, fastBefore + 1);
-        assert.ok(Date.now() - cachedAt < maxAgeMs, 'the test ran too slowly to check the cached key within its max age');
+        assertProviderError(await rejection(coldProcess.decrypt(warmText, warm)), provider.name, true);
+        assert.ok(Date.now() - again < 100, 'a cold root key during an open fail-fast window must fail at once');
+        assert.equal(coldProcess.stats().provider.failedFast, fastBefore + 1);
+
+        assert.ok(Date.now() - cachedAt < maxAgeMs, 'the test ran too slowly to check the cached root key within its max age');
         await sleep(maxAgeMs - (Date.now() - cachedAt) + 50);
-        assertProviderError(await rejection(sealer.decrypt(warmText, { ...ctx, scope: 'tenant-warm' })), provider.name, true);
+        // Past its max age the root key must be unwrapped again, and the peer is down.
+        assertProviderError(await rejection(sealer.decrypt(warmText, warm)), provider.name, true);
       } finally {
         await faults.restore();
       }
       await sleep(providerCalls.failFast.coolDownMs + 50); // the fail-fast window closes, the next call probes
-      assert.equal(await sealer.decrypt(warmText, { ...ctx, scope: 'tenant-warm' }), 'warm', 'works again once the peer is back');
+      assert.equal(await sealer.decrypt(warmText, warm), 'warm', 'works again once the peer is back');
+      assert.equal(await sealer.decrypt(coldText, cold), 'cold');
     }, timeout);
   });
+}
+
+/** One of 10 scopes, by value index. */
+function scopeOf(i: number): string {
+  return `tenant-${i % 10}`;
 }
 
 async function sealValues(sealer: Sealer, count: number): Promise<string[]> {

@@ -40,17 +40,23 @@ describe('Sealer FPE tokens', () => {
     expect(a).toMatch(/^\d{3}-\d{2}-\d{4}$/);
   });
 
-  it('detokenizes old tokens with their key id after a rotation and lists candidates', async () => {
+  it('keeps FPE tokens and pseudonyms across a data key rotation: the lookup key makes them, and it does not rotate', async () => {
     const sealer = await testSealer();
-    const oldKey = (await sealer.listDataKeys())[0]!.id;
+    const [lookupKey] = await sealer.listKeys({ scope: 'default', purpose: 'lookup' });
+    const [dataKey] = await sealer.listKeys({ scope: 'default', purpose: 'data' });
     const before = await sealer.fpe('4111111111111111', card);
+    const pseudonymBefore = (await sealer.pseudonymizer({ domain: 'exports' })).email('a@b.co');
     await sealer.rotateDataKey();
-    const after = await sealer.fpe('4111111111111111', card);
-    expect(after).not.toBe(before);
-    expect(await sealer.detokenize(before, { ...card, keyId: oldKey })).toBe('4111111111111111');
-    const candidates = await sealer.fpeCandidates('4111111111111111', card);
-    expect(candidates.map((c) => c.token)).toEqual([after, before]);
-    expect(candidates[1]!.keyId).toBe(oldKey);
+    expect(await sealer.fpe('4111111111111111', card)).toBe(before);
+    expect(await sealer.detokenize(before, card)).toBe('4111111111111111');
+    expect(await sealer.detokenize(before, { ...card, keyId: lookupKey!.id })).toBe('4111111111111111');
+    // A data key never makes FPE tokens.
+    await expect(sealer.detokenize(before, { ...card, keyId: dataKey!.id })).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await sealer.fpeCandidates('4111111111111111', card)).toEqual([{ keyId: lookupKey!.id, token: before }]);
+    const pseudonymizer = await sealer.pseudonymizer({ domain: 'exports' });
+    expect(pseudonymizer.email('a@b.co')).toBe(pseudonymBefore);
+    expect(pseudonymizer.keyId).toBe(lookupKey!.id);
+    expect(await sealer.listKeys({ scope: 'default', purpose: 'lookup' })).toHaveLength(1);
   });
 
   it('rejects domains that are too small for FF1 with a typed error', async () => {

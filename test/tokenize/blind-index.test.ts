@@ -58,7 +58,7 @@ describe('blind index values of different types never share an index', () => {
     expect(await sealer.blindIndex(new Uint8Array([0x78]), ctx)).not.toBe(await sealer.blindIndex('x', ctx));
     const many = await sealer.blindIndexMany([1, '1', true, 'true'].map((value) => ({ value: value as BlindIndexable, options: ctx })));
     expect(new Set(many).size).toBe(4);
-    expect((await sealer.blindIndexCandidates(1, ctx))[0]).toBe(many[0]);
+    expect(await sealer.blindIndexCandidates(1, ctx)).toEqual([many[0]]);
   });
 });
 

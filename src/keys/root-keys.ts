@@ -140,6 +140,8 @@ export class RootKeys {
     const key = new DataKey(record.id, record.scope, 'root', Uint8Array.from(bytes)).retain();
     bytes.fill(0);
     this.#cache.set(key);
+    // Loaded by id to open an existing key, the primary also serves new keys: no second unwrap.
+    if (record.primary) this.#primaryId = record.id;
     return key;
   }
 

@@ -267,6 +267,19 @@ describe('Keyring provider calls', () => {
     expect(sealer.stats().cache.expirations).toBeGreaterThanOrEqual(1);
   });
 
+  it('a process that loaded the root key to open a value creates new keys under it with no second KMS call (also during an outage)', async () => {
+    const { provider, state } = faultyProvider(localKeyProvider({ keys: { main: TEST_KEK } }));
+    const store = memoryKeyStore();
+    const text = await (await createSealer({ provider, store })).encrypt('x', ctx);
+    const cold = await createSealer({ provider, store, warm: false });
+    expect(await cold.decrypt(text, ctx)).toBe('x');
+    const unwraps = cold.stats().provider.unwrap;
+    state.down = true;
+    const fresh = await cold.encrypt('new subject', { ...ctx, subject: 'brand-new' });
+    expect(await cold.decrypt(fresh, { ...ctx, subject: 'brand-new' })).toBe('new subject');
+    expect(cold.stats().provider.unwrap).toBe(unwraps);
+  });
+
   it('maxEncryptionsPerKey bounds the values one key seals, across one-value and batch calls and cache reloads', async () => {
     const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), maxEncryptionsPerKey: 10 });
     for (let i = 0; i < 3; i++) await sealer.encrypt('x', ctx);

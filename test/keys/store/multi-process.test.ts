@@ -1,11 +1,14 @@
 /**
  * Several processes on one key store: 4 processes x 25 concurrent first-key inserts on the
- * same 10 scopes, on SQLite (WAL, one file) and PostgreSQL (one table). Exactly one insert
- * per scope wins, and every process learns that winner with primary().
+ * same 10 scopes, on SQLite (WAL, one file), PostgreSQL (one table) and the file key store
+ * (one key file). Exactly one insert per scope wins, and every process learns that winner
+ * with primary().
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileKeyStore } from '../../../src/keys/file-key-store.js';
 import type { KeyStore } from '../../../src/keys/store/key-store.js';
 import { postgresKeyStore } from '../../../src/keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
@@ -76,6 +79,17 @@ describe('several processes on one SQLite file (WAL)', () => {
     const outcomes = await race(4, ['sqlite', db.name, table]);
     await expectOneWinnerPerScope(outcomes, sqliteKeyStore({ database: db, table }));
     db.close();
+  }, 60_000);
+});
+
+describe('several processes on one key file', () => {
+  const temp = tempDir();
+  afterAll(() => temp.remove());
+
+  it('4 processes x 25 concurrent first-key inserts on 10 scopes: one primary per scope, learned by all', async () => {
+    const path = join(temp.dir, 'keys.json');
+    const outcomes = await race(4, ['file', path]);
+    await expectOneWinnerPerScope(outcomes, fileKeyStore(path));
   }, 60_000);
 });
 

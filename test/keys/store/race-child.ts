@@ -4,13 +4,14 @@
  * inserts on 10 scopes, learns each scope's primary with primary(), and prints the outcome
  * as one JSON line.
  *
- * Arguments: `sqlite <file> <table>` or `postgres <url> <schema> <table>`.
+ * Arguments: `sqlite <file> <table>`, `postgres <url> <schema> <table>` or `file <key file>`.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { KeyConflictError } from '../../../src/errors.js';
+import { fileKeyStore } from '../../../src/keys/file-key-store.js';
 import type { KeyStore } from '../../../src/keys/store/key-store.js';
 import { postgresKeyStore } from '../../../src/keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
@@ -18,7 +19,10 @@ import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
 const [backend, ...rest] = process.argv.slice(2);
 let store: KeyStore;
 let close: () => Promise<void>;
-if (backend === 'sqlite') {
+if (backend === 'file') {
+  store = fileKeyStore(rest[0] as string);
+  close = async () => undefined;
+} else if (backend === 'sqlite') {
   const [file, table] = rest as [string, string];
   const db = new Database(file, { timeout: 1000 });
   store = sqliteKeyStore({ database: db, table, timeoutMs: 20_000 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileKeyStore } from '../../src/index.js';
+import { fileKeyStore } from '../../src/keys/file-key-store.js';
 import { encodeLockOwner, newLockOwner, type LockOwner } from '../../src/keys/lock-owner.js';
 import { runScript, type ScriptProcess } from './fixtures/children.js';
 
@@ -48,7 +48,7 @@ describe('fileKeyStore: writers racing for an abandoned lock', () => {
       expect({ trial, shape, takeovers: reports.flatMap((r) => r.takeovers) }).toEqual({ trial, shape, takeovers: [expected] });
     }
 
-    const ids = (await fileKeyStore(path).list()).map((r) => r.id);
+    const ids = (await fileKeyStore(path).list({ limit: 1000 })).map((r) => r.id);
     expect(acknowledged).toHaveLength(WRITERS * TRIALS);
     expect(acknowledged.filter((id) => !ids.includes(id))).toEqual([]);
     expect(ids).toHaveLength(WRITERS * TRIALS);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileKeyStore, KeyStoreError, type DataKeyRecord } from '../../src/index.js';
+import { KeyStoreError } from '../../src/errors.js';
+import { fileKeyStore } from '../../src/keys/file-key-store.js';
+import type { NewKeyRecord } from '../../src/keys/store/key-store.js';
 import { acquireFileLock } from '../../src/keys/file-lock.js';
 import { decodeLockOwner } from '../../src/keys/lock-owner.js';
 import { runScript, type ScriptProcess } from './fixtures/children.js';
@@ -45,7 +47,7 @@ describe('file key store lock', () => {
     const takeovers: unknown[] = [];
     const store = fileKeyStore(path, { staleLockMs: STALE_LOCK_MS, lockTimeoutMs: 60_000, onLockTakeover: (t) => takeovers.push(t) });
     let settled = false;
-    const update = store.update((keys) => [...keys, record('00000001')]).finally(() => {
+    const insert = store.insert(record('00000001')).finally(() => {
       settled = true;
     });
     // Three stale thresholds: a holder that did not refresh its lock would have lost it by now.
@@ -53,7 +55,8 @@ describe('file key store lock', () => {
     expect(settled).toBe(false);
     expect(readFileSync(`${path}.lock`, 'utf8')).toBe(lockContent);
     child.send('release');
-    expect((await update).map((r) => r.id)).toEqual(['00000001']);
+    expect((await insert).id).toBe('00000001');
+    expect((await store.list({ limit: 10 })).map((r) => r.id)).toEqual(['00000001']);
     expect(await child.nextLine()).toBe('released');
     expect(takeovers).toEqual([]);
   });
@@ -62,13 +65,13 @@ describe('file key store lock', () => {
     const path = keyFile();
     const { child, lockContent } = await liveHolder(path);
     const store = fileKeyStore(path, { staleLockMs: STALE_LOCK_MS, lockTimeoutMs: 2 * STALE_LOCK_MS });
-    const failure = await store.update((keys) => [...keys, record('00000001')]).catch((error: unknown) => error);
+    const failure = await store.insert(record('00000001')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KeyStoreError);
     expect(failure).toMatchObject({ code: 'KEY_STORE_FAILED', message: expect.stringMatching(/timed out after 2000 ms waiting for the lock/) });
     expect(readFileSync(`${path}.lock`, 'utf8')).toBe(lockContent); // still the holder's
     child.send('release');
     expect(await child.nextLine()).toBe('released');
-    expect(await store.list()).toEqual([]);
+    expect(await store.list({ limit: 10 })).toEqual([]);
   });
 
   it('release does not remove the lock of the holder that took it over', async () => {
@@ -100,6 +103,6 @@ describe('file key store lock', () => {
   });
 });
 
-function record(id: string): DataKeyRecord {
-  return { id, scope: 'default', state: 'active', primary: false, kekRef: 'local:main', wrapped: 'AA==', createdAt: '', updatedAt: '' };
+function record(id: string): NewKeyRecord {
+  return { id, scope: 'default', purpose: 'data', parent: 'local:main', wrapped: 'AAAA', state: 'active', primary: false };
 }

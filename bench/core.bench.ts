@@ -1,5 +1,5 @@
 /**
- * Issue 2's side-by-side benchmark: fieldseal randomized / deterministic / blind index
+ * The core side-by-side benchmark: fieldseal randomized / deterministic / blind index
  * against raw node:crypto AES-256-GCM (the baseline), @47ng/cloak (what
  * prisma-field-encryption uses), the AWS Encryption SDK with a caching materials manager,
  * @noble/ciphers aessiv and raw createHmac. Run: `npm run bench` (or `npx tsx bench/core.bench.ts`).

@@ -1,5 +1,5 @@
 /**
- * FF1 side by side (issue 4): fieldseal's FF1 (cached node:crypto AES blocks, number
+ * FF1 side by side: fieldseal's FF1 (cached node:crypto AES blocks, number
  * arithmetic) vs @noble/ciphers `ff1` (pure JS, BigInt), on a 16-digit card number and a
  * 9-digit SSN, string in and string out for both, same key and tweak. Also the card and SSN
  * presets (tweak built per call, Luhn fix-up) for information.
@@ -44,7 +44,7 @@ export async function runTokenizeBench(): Promise<BenchRow[]> {
 
 /** Prints the Markdown table. */
 export async function printTokenizeBench(): Promise<void> {
-  printRows('Tokenization: FF1 (issue 4; target ≥ 3x noble on 16 digits)', await runTokenizeBench());
+  printRows('Tokenization: FF1 (target ≥ 3x noble on 16 digits)', await runTokenizeBench());
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,8 +1,8 @@
 /**
  * The key store contract suite: the behaviour every shared key store must have for
  * fieldseal's key hierarchy to be safe on top of it. fieldseal runs it for its memory,
- * SQLite, PostgreSQL and MySQL/MariaDB stores (and over Prisma); run it for yours the same
- * way.
+ * file, SQLite, PostgreSQL and MySQL/MariaDB stores (and over Prisma); run it for yours the
+ * same way.
  *
  * @module
  */

@@ -108,10 +108,11 @@ export function runKeyringContract(
     it(`makes exactly one unwrap call, the root key's, for ${volume} encrypts and ${volume} decrypts across 10 scopes`, async () => {
       const { faults } = subject();
       const store = memoryKeyStore();
-      const creator = await sealerOn(store); // creates the root key
-      for (let i = 0; i < 10; i++) await creator.encrypt('first', { ...ctx, scope: scopeOf(i) }); // and each scope's data key
+      await sealerOn(store); // creates the root key
       const requestsBefore = faults.unwrapRequests?.();
-      const sealer = await sealerOn(store); // a cold process: unwraps the root key once, while warming up
+      // A cold process: unwraps the root key once, while warming up; the 10 scopes' keys are
+      // made on first use, each wrapped by the root key without a request.
+      const sealer = await sealerOn(store);
       const texts: string[] = [];
       for (let i = 0; i < volume; i++) texts.push(await sealer.encrypt(`value ${i}`, { ...ctx, scope: scopeOf(i) }));
       for (let i = 0; i < volume; i++) assert.equal(await sealer.decrypt(texts[i] as string, { ...ctx, scope: scopeOf(i) }), `value ${i}`);
@@ -172,7 +173,7 @@ export function runKeyringContract(
       assert.equal(await cold.decrypt(text as string, ctx), 'user0@example.com', 'a later call succeeds once the refusal is lifted');
     }, timeout);
 
-    it('during an outage opens every scope under the cached root key with no request, until its max age, and fails a cold root key fast', async () => {
+    it('during an outage opens and creates every scope\'s keys under the cached root key with no request, until its max age, and fails a cold root key fast', async () => {
       const { provider, faults } = subject();
       const maxAgeMs = 1_500;
       const store = memoryKeyStore();
@@ -192,10 +193,14 @@ export function runKeyringContract(
           const text = await sealer.encrypt(`during outage ${i}`, warm);
           assert.equal(await sealer.decrypt(text, warm), `during outage ${i}`);
         }
-        // A scope this process never used: its data key is wrapped by the cached root key, so it opens locally.
+        // A scope this process never used: its data key is wrapped by the cached root key,
+        // so it opens locally; a scope nobody used gets its first keys the same way.
         assert.equal(await sealer.decrypt(coldText, cold), 'cold');
         assert.equal(await sealer.decrypt(await sealer.encrypt('cold too', cold), cold), 'cold too');
-        assert.equal(sealer.stats().provider.unwrap, unwraps, 'no unwrap while the root key is cached');
+        const fresh = { ...ctx, scope: 'tenant-new' };
+        assert.equal(await sealer.decrypt(await sealer.encrypt('new', fresh), fresh), 'new');
+        assert.match(await sealer.blindIndex('new', fresh), /^[A-Za-z0-9_-]{43}$/); // its lookup key too
+        assert.deepEqual(callsOf(sealer.stats().provider), { wrap: 0, unwrap: unwraps, generateDataKey: 0, rewrap: 0 }, 'no request while the root key is cached');
         if (requestsBefore !== undefined) assert.equal(faults.unwrapRequests?.(), requestsBefore, 'unwrap requests seen by the peer');
 
         // Another process, whose root key is cold, cannot open anything: it fails fast.

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma` for one
- * part. Record results in bench/RESULTS.md.
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys` for
+ * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { printCoreBench } from './core.bench.js';
+import { printKeysBench } from './keys.bench.js';
 import { formatPrismaBench, runPrismaBench } from './prisma.bench.js';
 import { printTokenizeBench } from './tokenize.bench.js';
 
@@ -15,6 +16,7 @@ console.log(`# fieldseal benchmarks — ${new Date().toISOString()}`);
 console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
 if (want('core')) await printCoreBench();
 if (want('tokenize')) await printTokenizeBench();
+if (want('keys')) await printKeysBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');
   console.log(formatPrismaBench(await runPrismaBench()));

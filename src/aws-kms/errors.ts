@@ -75,7 +75,7 @@ export function isRetryableAwsError(error: unknown): boolean {
 
 /**
  * Converts anything a KMS call threw into a {@link ProviderError}. `operation` is the KMS
- * action, `what` names the data key (never its bytes), `aborted` says whether the call's
+ * action, `what` names the wrapped key (never its bytes), `aborted` says whether the call's
  * signal fired (caller abort or deadline), which wins over whatever the SDK reported;
  * `secrets` (the call's key and wrapped bytes) are scrubbed from any text copied from it.
  */

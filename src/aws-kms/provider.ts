@@ -242,5 +242,5 @@ function createClient(options: AwsKmsKeyProviderOptions, first: KmsArn): KMSClie
 }
 
 function describe(context: WrapContext): string {
-  return `data key ${context.keyId}`;
+  return `key ${context.keyId}`;
 }

@@ -246,5 +246,5 @@ function toBytes(value: Uint8Array | string | null | undefined): Uint8Array {
 }
 
 function describe(context: WrapContext): string {
-  return `data key ${context.keyId}`;
+  return `key ${context.keyId}`;
 }

@@ -53,9 +53,9 @@ export class RootKeys {
       if (cached !== undefined) return cached.retain();
     }
     return this.#loads.join('primary', async () => {
-      const record = (await this.#store.primary(ROOT_SCOPE, 'root')) ?? (await this.#create());
-      this.#primaryId = record.id;
-      return this.#open(record);
+      const record = await this.#store.primary(ROOT_SCOPE, 'root');
+      if (record !== undefined) return this.#open(record);
+      return this.#create();
     });
   }
 
@@ -145,27 +145,33 @@ export class RootKeys {
     return key;
   }
 
-  /** Creates the first root key; if another process created one meanwhile, returns that one. */
-  async #create(): Promise<KeyRecord> {
+  /**
+   * Creates the first root key, cached with one hold (one KMS call: the key is generated or
+   * wrapped, never unwrapped again). If another process created one meanwhile, opens that one.
+   */
+  async #create(): Promise<DataKey> {
     const provider = this.provider;
     for (let attempt = 0; ; attempt++) {
       const id = newKeyId();
       const context = wrapContext(id);
+      let plaintext: Uint8Array;
       let wrapped: WrappedKey;
       if (provider.generateDataKey !== undefined) {
         const generated = await this.#caller.call(provider, 'generateDataKey', (signal) => provider.generateDataKey!(context, { signal }));
+        plaintext = Uint8Array.from(generated.plaintext);
         generated.plaintext.fill(0);
         wrapped = generated.wrapped;
       } else {
-        const plaintext = randomBytes(DATA_KEY_BYTES);
-        try {
-          wrapped = await this.#caller.call(provider, 'wrap', (signal) => provider.wrap(plaintext, context, { signal }));
-        } finally {
+        plaintext = randomBytes(DATA_KEY_BYTES);
+        wrapped = await this.#caller.call(provider, 'wrap', (signal) => provider.wrap(plaintext, context, { signal })).catch((error: unknown) => {
           plaintext.fill(0);
-        }
+          throw error;
+        });
       }
+      if (plaintext.length !== DATA_KEY_BYTES) throw new ProviderError(provider.name, 'generated root key has the wrong length');
+      const key = new DataKey(id, ROOT_SCOPE, 'root', plaintext);
       try {
-        return await this.#store.insert({
+        await this.#store.insert({
           id,
           scope: ROOT_SCOPE,
           purpose: 'root',
@@ -175,12 +181,17 @@ export class RootKeys {
           primary: true,
         });
       } catch (error) {
+        key.retire();
         if (!(error instanceof KeyConflictError) || attempt >= 3) throw error;
         if (error.reason === 'primary') {
           const winner = await this.#store.primary(ROOT_SCOPE, 'root');
-          if (winner !== undefined) return winner;
+          if (winner !== undefined) return this.#open(winner);
         }
+        continue;
       }
+      this.#cache.set(key.retain());
+      this.#primaryId = id;
+      return key;
     }
   }
 

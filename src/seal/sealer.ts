@@ -433,8 +433,10 @@ export class Sealer {
 
   /**
    * Seals a value deterministically (AES-SIV): equal values in the same field (or token
-   * domain) give equal texts under the same data key, so the column can be queried by
-   * equality. Leaks equality and length. The row is not bound.
+   * domain) give equal texts under the scope's lookup key, so the column can be queried by
+   * equality, and the text survives data key rotations. Leaks equality and length. The row
+   * is not bound, nor the subject: deterministic values stay readable after a subject's
+   * shred (docs/key-management.md).
    */
   async encryptDeterministic<T extends Sealable>(value: T, ctx: TokenContext): Promise<Sealed<Widen<T>>> {
     checkContext(ctx);
@@ -457,8 +459,9 @@ export class Sealer {
   }
 
   /**
-   * The deterministic text of `value` under every data key of the scope that can still
-   * open values, primary first. During a rotation, query with `IN (candidates)`.
+   * The deterministic text of `value` under every lookup key of the scope that can still
+   * open values, primary first: one text unless the scope's lookup keys were migrated.
+   * Query with `IN (candidates)`.
    */
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
@@ -521,7 +524,7 @@ export class Sealer {
     return out;
   }
 
-  /** The blind index of `value` under every live data key of the scope, primary first (lookups during rotation). */
+  /** The blind index of `value` under every live lookup key of the scope, primary first: one index unless the scope's lookup keys were migrated. */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
     const { input, bits } = prepareBlindIndex(value, options);
     return this.#withLookupKeys(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
@@ -537,13 +540,13 @@ export class Sealer {
     return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).tokenize(value, fpeTweak(options)));
   }
 
-  /** Reverses {@link fpe}. Pass `keyId` for tokens made before the last rotation. */
+  /** Reverses {@link fpe}. Pass `keyId` only for tokens made under an older lookup key of the scope. */
   async detokenize(token: string, options: FpeOptions): Promise<string> {
     checkContext(options);
     return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
   }
 
-  /** The token of `value` under every live data key of the scope, primary first, with each key's id (lookups during rotation). */
+  /** The token of `value` under every live lookup key of the scope, primary first, with each key's id: one token unless the scope's lookup keys were migrated. */
   async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
     checkContext(options);
     return this.#withLookupKeys(options.scope, (key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
@@ -551,13 +554,14 @@ export class Sealer {
 
   /**
    * Keyed pseudonym helpers (email, name, id, ip, date, whole records) under a key derived
-   * from the scope's primary data key for `domain` (e.g. a recipient or an export). The same
-   * input, key and domain give the same pseudonym; other domains or keys do not link.
+   * from the scope's lookup key for `domain` (e.g. a recipient or an export). The same
+   * input, key and domain give the same pseudonym, across data key rotations; other domains
+   * or scopes do not link.
    */
   async pseudonymizer(options: { readonly domain?: string; readonly scope?: string; readonly keyId?: string } = {}): Promise<Pseudonymizer> {
     const domain = options.domain ?? '';
     if (typeof domain !== 'string' || domain.includes('\0') || !domain.isWellFormed()) throw new InvalidInputError('pseudonym domain must be a well-formed string without NUL');
-    // The pseudonymizer keeps its own derived subkey, so the data key's lease ends here.
+    // The pseudonymizer keeps its own derived subkey, so the lookup key's lease ends here.
     if (options.keyId === undefined) return this.#withLookupKey(options.scope, (key) => makePseudonymizer(key, domain));
     const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
     try {
@@ -619,9 +623,9 @@ export class Sealer {
   }
 
   /**
-   * Destroys one data key: values sealed under it become unrecoverable. An unknown id is a
-   * KeyNotFoundError. A scope's active primary is refused unless `allowPrimary` is set
-   * (rotate first; to erase a whole scope, use {@link shred}).
+   * Destroys one data or lookup key: values sealed under it become unrecoverable. An unknown
+   * id (or a root key's) is a KeyNotFoundError. A scope's active primary is refused unless
+   * `allowPrimary` is set (rotate first; to erase a whole scope or subject, use {@link shred}).
    */
   async destroyDataKey(id: string, options: { readonly allowPrimary?: boolean } = {}): Promise<void> {
     await this.keyring.destroy([id], options);

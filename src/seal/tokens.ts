@@ -1,6 +1,6 @@
 /**
  * The Sealer's keyed tokenization: FF1 format-preserving tokens and pseudonyms, with keys
- * derived per field (or per token / pseudonym domain) from the scope's data key. The
+ * derived per field (or per token / pseudonym domain) from the scope's lookup key. The
  * algorithms live in tokenize/ and take key bytes; this module only chooses the keys.
  *
  * @module
@@ -30,9 +30,9 @@ export interface FpeOptions extends TokenContext {
   /** The token format, e.g. `fpeFormats.card({ keep: { last: 4 }, luhn: 'valid' })`. */
   readonly format: FpeFormat;
   /**
-   * The data key that made the token (8 hex digits). A token has no room for a key id, so
-   * after a rotation record the id beside the token and pass it here (docs/tokenization.md).
-   * Default: the scope's primary key.
+   * The lookup key that made the token (8 hex digits). Data key rotations never change it;
+   * a token has no room for a key id, so only after a migration of the scope's lookup key
+   * record the id beside the token and pass it here. Default: the scope's lookup key.
    */
   readonly keyId?: string;
 }
@@ -52,7 +52,7 @@ export function fpeTweak(options: FpeOptions): Buffer {
 
 /** Keyed pseudonym helpers bound to one key; obtain with `Sealer.pseudonymizer`. */
 export interface Pseudonymizer {
-  /** The data key the pseudonym key was derived from (pseudonyms change when it rotates). */
+  /** The lookup key the pseudonym key was derived from (data key rotations do not change it). */
   readonly keyId: string;
   email(email: string, options?: EmailPseudonymOptions): string;
   name(name: string, options?: NamePseudonymOptions): string;

@@ -216,14 +216,14 @@ describe('Keyring provider calls', () => {
     sealer.keyring.clearCache();
     state.failures = 2;
     expect(await sealer.decrypt(text, ctx)).toBe('x');
-    // One unwrap of the root key at start-up, then three attempts for the cold one.
-    expect(sealer.stats().provider).toMatchObject({ unwrap: 4, retries: 2 });
+    // Creating the root key wrapped it (no unwrap); the cold root key took three attempts.
+    expect(sealer.stats().provider).toMatchObject({ unwrap: 3, retries: 2 });
 
     sealer.keyring.clearCache();
     state.failures = 1;
     state.retryable = false;
     await expect(sealer.decrypt(text, ctx)).rejects.toMatchObject({ code: 'PROVIDER_FAILED', provider: 'faulty-local', retryable: false });
-    expect(sealer.stats().provider).toMatchObject({ unwrap: 5, retries: 2, failures: 1 });
+    expect(sealer.stats().provider).toMatchObject({ unwrap: 4, retries: 2, failures: 1 });
   });
 
   it('fails fast with a typed error when the provider hangs, instead of hanging', async () => {

@@ -137,7 +137,7 @@ describe.skipIf(motoMissing)('awsKmsKeyProvider on moto', () => {
     const wrapped = await provider.wrap(randomBytes(32), context);
     const error = await rejection(provider.unwrap({ ...wrapped, kekRef: b }, context));
     expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(/^aws-kms: Decrypt for data key 0a1b2c3d failed \((AccessDeniedException|IncorrectKeyException)/);
+    expect(error.message).toMatch(/^aws-kms: Decrypt for key 0a1b2c3d failed \((AccessDeniedException|IncorrectKeyException)/);
   });
 
   it('rewraps with ReEncrypt under the same context, without the data key leaving KMS', async () => {

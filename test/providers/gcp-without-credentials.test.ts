@@ -34,7 +34,7 @@ describe('gcpKmsKeyProvider without credentials', () => {
     const steps = JSON.parse(result.stdout.trim()) as Record<string, { type: string; code?: string; retryable?: boolean; message?: string }>;
     for (const step of [steps.wrap, steps.unwrap]) {
       expect(step).toMatchObject({ type: 'ProviderError', code: 'PROVIDER_FAILED', retryable: false });
-      expect(step?.message).toMatch(/^gcp-kms: (Encrypt|Decrypt) for data key 0a1b2c3d failed \(.*credentials/);
+      expect(step?.message).toMatch(/^gcp-kms: (Encrypt|Decrypt) for key 0a1b2c3d failed \(.*credentials/);
     }
     expect(steps.close).toEqual({ type: 'success' });
   });

@@ -2,10 +2,10 @@
  * KEK references for AWS KMS: key ARNs and alias ARNs.
  *
  * Only full ARNs are accepted in configuration because a KEK reference is stored next to
- * every wrapped data key: a bare key id or `alias/name` would resolve against whatever
+ * every wrapped root key: a bare key id or `alias/name` would resolve against whatever
  * region and account the reading process happens to use. Wrapped keys always record the
  * *key* ARN KMS reports (never the alias), so an alias can later point at a new key without
- * orphaning data keys wrapped under the old one.
+ * orphaning root keys wrapped under the old one.
  * See https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id
  *
  * @module

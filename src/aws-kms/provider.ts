@@ -2,12 +2,12 @@
  * The AWS KMS key provider: KEKs are symmetric KMS keys that never leave KMS.
  *
  * - wrap: `Encrypt` (https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html)
- * - new data key: `GenerateDataKey` with NumberOfBytes 32
+ * - new root key: `GenerateDataKey` with NumberOfBytes 32
  *   (https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html)
  * - unwrap: `Decrypt` with `KeyId`, so a wrapped key made under another KMS key is refused
  *   rather than decrypted with whatever key the ciphertext names
  *   (https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html)
- * - rewrap: `ReEncrypt`: the data key is decrypted and re-encrypted inside KMS and never
+ * - rewrap: `ReEncrypt`: the root key is decrypted and re-encrypted inside KMS and never
  *   reaches this process (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html)
  *
  * Every call carries the encryption context of {@link awsEncryptionContext}.
@@ -37,11 +37,11 @@ export interface AwsKmsKeyProviderOptions {
   /** The KEK: a KMS key ARN or alias ARN (`arn:aws:kms:<region>:<account>:key/<id>` or `...:alias/<name>`). */
   readonly keyId?: string;
   /**
-   * Several KEKs (per region, per tenant, or old ones kept for unwrapping). New data keys are
+   * Several KEKs (per region, per tenant, or old ones kept for unwrapping). New root keys are
    * wrapped under `primary`, default the first.
    */
   readonly keyIds?: readonly string[];
-  /** Which of `keyIds` wraps new data keys (default: the first). */
+  /** Which of `keyIds` wraps new root keys (default: the first). */
   readonly primary?: string;
   /**
    * A KMS client to use as is (its own retry settings apply). When omitted, one is created

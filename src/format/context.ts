@@ -27,7 +27,7 @@ export interface FieldContext {
    * partition of your data. A scope has its own lookup key (deterministic tokens, blind
    * indexes, FPE tokens, pseudonyms) and data keys; pass the same scope to open or look the
    * value up. `sealer.shred(scope)` erases a whole scope. 1-120 letters, digits or
-   * `_ . : @ / + = -`; use opaque ids (a KMS audit log may show scopes in the clear).
+   * `_ . : @ / + = -`; use opaque ids (the key table stores scopes and subjects in the clear).
    */
   readonly scope?: string;
   /**

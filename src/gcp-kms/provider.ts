@@ -38,7 +38,7 @@ export interface GcpKmsKeyProviderOptions {
   readonly keyName?: string;
   /** Several KEKs (per location, per tenant, or old ones kept for unwrapping). */
   readonly keyNames?: readonly string[];
-  /** Which of `keyNames` wraps new data keys (default: the first). */
+  /** Which of `keyNames` wraps new root keys (default: the first). */
   readonly primary?: string;
   /** An official client to use (fieldseal does not close it). */
   readonly client?: KeyManagementServiceClient;
@@ -47,7 +47,7 @@ export interface GcpKmsKeyProviderOptions {
   /** Per-call deadline in milliseconds, on top of the caller's signal (default 10 000). */
   readonly timeoutMs?: number;
   /**
-   * The official client logs whole requests and responses (data keys included) when
+   * The official client logs whole requests and responses (root keys included) when
    * `GOOGLE_SDK_NODE_LOGGING` enables its `kms` logger, so the provider refuses to start in
    * that case. Set this to `true` only where that output cannot leave a test machine.
    */
@@ -80,7 +80,7 @@ export function gcpKmsKeyProvider(options: GcpKmsKeyProviderOptions): GcpKmsKeyP
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigurationError('gcpKmsKeyProvider: `timeoutMs` must be a positive integer');
   if (options.allowSdkRequestLogging !== true && sdkRequestLoggingEnabled(process.env.GOOGLE_SDK_NODE_LOGGING)) {
     throw new ConfigurationError(
-      'gcpKmsKeyProvider: GOOGLE_SDK_NODE_LOGGING enables the Cloud KMS client logger, which would write data keys to the log; ' +
+      'gcpKmsKeyProvider: GOOGLE_SDK_NODE_LOGGING enables the Cloud KMS client logger, which would write root keys to the log; ' +
         'unset it or remove `kms` from it (or pass allowSdkRequestLogging: true on a test machine)',
     );
   }

@@ -1,6 +1,7 @@
 /**
  * The KEK side of the key hierarchy: a {@link KeyProvider} wraps and unwraps
- * data keys with a key-encryption key it holds. For a KMS the KEK never leaves the service.
+ * fieldseal's root keys with a key-encryption key it holds (the keys below a root key are
+ * wrapped by it locally). For a KMS the KEK never leaves the service.
  *
  * The interface is deliberately a few async methods so that third parties can implement it
  * (Vault, Azure Key Vault, an HSM) and check their implementation with
@@ -10,18 +11,18 @@
  */
 
 /**
- * What a wrapped data key is for. Providers must bind it to the wrapped bytes (AAD for
+ * What a wrapped key is for. Providers must bind it to the wrapped bytes (AAD for
  * AES-GCM, EncryptionContext for AWS KMS, additionalAuthenticatedData for GCP KMS) so
- * that a wrapped DEK cannot be unwrapped as another key or for another purpose.
+ * that a wrapped key cannot be unwrapped as another key or for another purpose.
  */
 export interface WrapContext {
-  /** The data key's id (8 lowercase hex characters). */
+  /** The wrapped key's id (8 lowercase hex characters). */
   readonly keyId: string;
-  /** The data key's scope: `default`, a tenant, or a data subject. */
+  /** The wrapped key's record scope (`root` for root keys). */
   readonly scope: string;
 }
 
-/** A data key wrapped by a KEK. `kekRef` names which KEK, in the provider's own terms. */
+/** A key wrapped by a KEK. `kekRef` names which KEK, in the provider's own terms. */
 export interface WrappedKey {
   /** The KEK that wrapped the key, e.g. `local:main`, an AWS key ARN, a GCP CryptoKey name. */
   readonly kekRef: string;
@@ -29,7 +30,7 @@ export interface WrappedKey {
   readonly ciphertext: Uint8Array;
 }
 
-/** A fresh data key from {@link KeyProvider.generateDataKey}: the plaintext and its wrapped form. */
+/** A fresh key from {@link KeyProvider.generateDataKey}: the plaintext and its wrapped form. */
 export interface GeneratedDataKey {
   readonly plaintext: Uint8Array;
   readonly wrapped: WrappedKey;
@@ -42,7 +43,7 @@ export interface ProviderCallOptions {
 }
 
 /**
- * Holds key-encryption keys and wraps/unwraps 32-byte data keys with them.
+ * Holds key-encryption keys and wraps/unwraps 32-byte keys (root keys) with them.
  *
  * Contract (checked by `runKeyProviderContract`):
  * - `unwrap(wrap(k, ctx), ctx)` returns `k`; with any other `ctx` it rejects;
@@ -53,13 +54,13 @@ export interface ProviderCallOptions {
 export interface KeyProvider {
   /** A short name used in errors and stats, e.g. `local`, `aws-kms`, `gcp-kms`. */
   readonly name: string;
-  /** The KEK that new data keys are wrapped under. */
+  /** The KEK that new root keys are wrapped under. */
   readonly primaryKekRef: string;
-  /** Wraps a data key under `kekRef` (default: the primary KEK). */
+  /** Wraps a key under `kekRef` (default: the primary KEK). */
   wrap(plaintext: Uint8Array, context: WrapContext, options?: ProviderCallOptions & { kekRef?: string }): Promise<WrappedKey>;
-  /** Unwraps a data key; rejects if the context or key does not match. */
+  /** Unwraps a key; rejects if the context or KEK does not match. */
   unwrap(wrapped: WrappedKey, context: WrapContext, options?: ProviderCallOptions): Promise<Uint8Array>;
-  /** Lets a KMS create the data key (AWS GenerateDataKey). Optional: otherwise fieldseal makes one locally and wraps it. */
+  /** Lets a KMS create the key (AWS GenerateDataKey). Optional: otherwise fieldseal makes one locally and wraps it. */
   generateDataKey?(context: WrapContext, options?: ProviderCallOptions): Promise<GeneratedDataKey>;
   /**
    * Re-wraps a wrapped key under another KEK without exposing it to the caller where the
@@ -70,5 +71,5 @@ export interface KeyProvider {
   canUnwrap(kekRef: string): boolean;
 }
 
-/** The 32-byte data key length (AES-256). */
+/** The 32-byte length of every key fieldseal holds (AES-256). */
 export const DATA_KEY_BYTES = 32;

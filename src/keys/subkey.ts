@@ -1,5 +1,5 @@
 /**
- * Per-purpose, per-field subkeys: HKDF-SHA256 (RFC 5869) from the data key,
+ * Per-purpose, per-field subkeys: HKDF-SHA256 (RFC 5869) from a data or lookup key,
  * so that one field's tokens never match another's and a key derived for one purpose is
  * never used for another. `info` = purpose ‖ length-prefixed domain parts.
  *

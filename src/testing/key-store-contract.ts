@@ -13,6 +13,7 @@ import type { KeyListPage, KeyPurpose, KeyRecord, KeyStore, NewKeyRecord } from 
 import type { KeyColumn } from '../keys/store/record-row.js';
 import { findLeak } from './leak-check.js';
 import type { ContractTestApi } from './test-api.js';
+import { rejection } from './rejection.js';
 
 /** What one contract test runs against; `setup` makes a fresh one for every test. */
 export interface KeyStoreUnderTest {
@@ -438,15 +439,6 @@ const sortById = (records: readonly KeyRecord[]): KeyRecord[] => [...records].so
 
 function pick(record: KeyRecord, like: NewKeyRecord): NewKeyRecord {
   return Object.fromEntries(Object.keys(like).map((key) => [key, record[key as keyof KeyRecord]])) as unknown as NewKeyRecord;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to be rejected, but it succeeded');
 }
 
 async function expectInvalid(promise: Promise<unknown>): Promise<void> {

@@ -21,6 +21,7 @@ import type { ProviderCallCounters } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { createSealer, type Sealer, type SealerOptions } from '../seal/sealer.js';
 import type { ContractTestApi } from './test-api.js';
+import { rejection } from './rejection.js';
 
 /** Faults the suite can inject at the provider's peer. */
 export interface PeerFaults {
@@ -244,15 +245,6 @@ async function sealValues(sealer: Sealer, count: number): Promise<string[]> {
 
 function callsOf(counters: Readonly<ProviderCallCounters>): Record<'wrap' | 'unwrap' | 'generateDataKey' | 'rewrap', number> {
   return { wrap: counters.wrap, unwrap: counters.unwrap, generateDataKey: counters.generateDataKey, rewrap: counters.rewrap };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to be rejected, but it succeeded');
 }
 
 function assertProviderError(error: unknown, providerName: string, retryable: boolean): asserts error is ProviderError {

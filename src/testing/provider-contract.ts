@@ -11,6 +11,7 @@ import { ProviderError } from '../errors.js';
 import type { KeyProvider, WrapContext, WrappedKey } from '../keys/provider.js';
 import { findLeak } from './leak-check.js';
 import type { ContractTestApi } from './test-api.js';
+import { rejection } from './rejection.js';
 
 /** What the suite tests: a ready provider and the KEK references it needs. */
 export interface ProviderUnderTest {
@@ -254,15 +255,6 @@ function randomContext(): WrapContext {
 
 function otherKeyId(keyId: string): string {
   return ((Number.parseInt(keyId, 16) ^ 1) >>> 0).toString(16).padStart(8, '0');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to be rejected, but it succeeded');
 }
 
 function assertProviderError(provider: KeyProvider, error: unknown, retryable: boolean): asserts error is ProviderError {

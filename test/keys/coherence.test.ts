@@ -108,8 +108,8 @@ for (const backend of [sqlite, postgres]) {
       await shared.close();
     });
 
-    const startB = async (timeoutMs = 10_000, config = shared.peerConfig(timeoutMs)): Promise<Peer> => {
-      b = await startPeer(config, kek);
+    const startB = async (): Promise<Peer> => {
+      b = await startPeer(shared.peerConfig(10_000), kek);
       return b;
     };
 
@@ -242,25 +242,26 @@ describe.skipIf(postgresUnavailable !== undefined)(postgresUnavailable ?? 'a Pos
       const throughProxy = new URL(postgresUrl);
       throughProxy.hostname = '127.0.0.1';
       throughProxy.port = String(proxy.port);
-      peer = await startPeer({ ...config, url: throughProxy.toString() } as PeerConfig, kek);
+      const b = await startPeer({ ...config, url: throughProxy.toString() } as PeerConfig, kek);
+      peer = b;
       const scope = 'outage';
-      const before = succeeded(await peer.request({ op: 'encrypt', scope, value: 'before' }));
+      const before = succeeded(await b.request({ op: 'encrypt', scope, value: 'before' }));
 
       proxy.pause();
       const downAt = Date.now();
       const answers = await watch(
         downAt,
-        async () => [await peer!.request({ op: 'encrypt', scope, value: 'during' }), await peer!.request({ op: 'decrypt', scope, text: before.result as string })],
+        async () => [await b.request({ op: 'encrypt', scope, value: 'during' }), await b.request({ op: 'decrypt', scope, text: before.result as string })],
         (answer) => answer.error !== undefined,
         (seen) => seen.filter((answer) => answer.error !== undefined).length >= 4,
       );
       expectOutage(answers, downAt);
 
       proxy.resume();
-      const after = await firstSuccess(() => peer!.request({ op: 'encrypt', scope, value: 'after' }));
+      const after = await firstSuccess(() => b.request({ op: 'encrypt', scope, value: 'after' }));
       expect(after.keyId).toBe(before.keyId);
-      expect(succeeded(await peer.request({ op: 'decrypt', scope, text: before.result as string })).result).toBe('before');
-      succeeded(await peer.request({ op: 'encrypt', scope, subject: 'new-subject', value: 'after' }));
+      expect(succeeded(await b.request({ op: 'decrypt', scope, text: before.result as string })).result).toBe('before');
+      succeeded(await b.request({ op: 'encrypt', scope, subject: 'new-subject', value: 'after' }));
       expect(await a.decrypt(after.result as string, { ...PEER_MODEL, scope })).toBe('after');
     } finally {
       proxy.resume();
@@ -293,9 +294,10 @@ describe('a SQLite key store (WAL) whose write lock another process holds', () =
   // checks are reads, and pass), and fails to create a key with KeyStoreError in time.
   it('makes B fail to create keys with KeyStoreError within timeoutMs, never hang, keep using the keys it has, and recover when released', async () => {
     const config = shared.peerConfig(STORE_TIMEOUT_MS);
-    peer = await startPeer(config, kek);
+    const b = await startPeer(config, kek);
+    peer = b;
     const scope = 'outage';
-    const before = succeeded(await peer.request({ op: 'encrypt', scope, value: 'before' }));
+    const before = succeeded(await b.request({ op: 'encrypt', scope, value: 'before' }));
 
     const locker = new Database((config as { file: string }).file, { timeout: 1000 });
     let next = 0;
@@ -305,9 +307,9 @@ describe('a SQLite key store (WAL) whose write lock another process holds', () =
       const answers = await watch(
         lockedAt,
         async () => [
-          await peer!.request({ op: 'encrypt', scope, value: 'during' }),
-          await peer!.request({ op: 'decrypt', scope, text: before.result as string }),
-          await peer!.request({ op: 'encrypt', scope, subject: `subject-${next++}`, value: 'during' }),
+          await b.request({ op: 'encrypt', scope, value: 'during' }),
+          await b.request({ op: 'decrypt', scope, text: before.result as string }),
+          await b.request({ op: 'encrypt', scope, subject: `subject-${next++}`, value: 'during' }),
         ],
         (answer) => answer.error !== undefined,
         (seen) => seen.filter((answer) => answer.error !== undefined).length >= 3,
@@ -324,7 +326,7 @@ describe('a SQLite key store (WAL) whose write lock another process holds', () =
       if (locker.inTransaction) locker.exec('ROLLBACK');
       locker.close();
     }
-    const created = await firstSuccess(() => peer!.request({ op: 'encrypt', scope, subject: `subject-${next++}`, value: 'after' }));
+    const created = await firstSuccess(() => b.request({ op: 'encrypt', scope, subject: `subject-${next++}`, value: 'after' }));
     expect(await a.decrypt(created.result as string, { ...PEER_MODEL, scope, subject: `subject-${next - 1}` })).toBe('after');
   }, 180_000);
 });

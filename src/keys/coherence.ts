@@ -74,8 +74,12 @@ export class Coherence {
     return this.#running;
   }
 
-  /** Marks the states as checked now (after a process reads or writes records itself). */
-  touch(startedAt: number): void {
-    this.#checkedAt = Math.max(this.#checkedAt, startedAt);
+  /**
+   * Called with the start time of a store read whose result is about to be cached. A check
+   * that started after that read did not cover what it returned (the key was not cached
+   * yet), so the states are then only as fresh as the read: the bound counts from it.
+   */
+  noteRead(startedAt: number): void {
+    if (startedAt < this.#checkedAt) this.#checkedAt = startedAt;
   }
 }

@@ -182,6 +182,7 @@ export class Keyring {
       if (set === undefined || Date.now() - set.readAt >= this.#coherence.maxStalenessMs) {
         const readAt = Date.now();
         const ids = (await this.#listAll({ scope, purpose: 'lookup' })).filter((r) => r.state !== 'destroyed').map((r) => Number.parseInt(r.id, 16));
+        this.#coherence.noteRead(readAt);
         if (this.#lookupSets.size >= MAX_REMEMBERED_IDS) this.#lookupSets.clear();
         this.#lookupSets.set(scope, (set = { ids, readAt }));
       }
@@ -342,7 +343,9 @@ export class Keyring {
 
   /** Reads (or creates) the primary of (purpose, record scope) and opens it; resolves with one hold. */
   async #loadPrimary(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {
+    const readAt = Date.now();
     const record = await this.#store.primary(scopeOfRecord, purpose);
+    this.#coherence.noteRead(readAt);
     const key = record !== undefined ? await this.#openLoaded(record) : await this.#createFirst(purpose, scopeOfRecord);
     this.#primaries[purpose].set(scopeOfRecord, key.numericId);
     this.#boundPrimaries();
@@ -368,7 +371,9 @@ export class Keyring {
         fresh.key.retire();
         if (!(error instanceof KeyConflictError) || attempt >= 3) throw error;
         if (error.reason === 'primary') {
+          const readAt = Date.now();
           const winner = await this.#store.primary(scopeOfRecord, purpose);
+          this.#coherence.noteRead(readAt);
           if (winner !== undefined) return this.#openLoaded(winner);
         }
         // An id taken by another key: try again with a new one.
@@ -399,7 +404,9 @@ export class Keyring {
     // under a bogus id reads the store once.
     const missedAt = this.#misses.get(id);
     if (missedAt !== undefined && Date.now() - missedAt < UNKNOWN_KEY_RETRY_MS) throw new KeyNotFoundError(idText);
+    const readAt = Date.now();
     const record = await this.#store.get(idText);
+    this.#coherence.noteRead(readAt);
     if (record === undefined || record.purpose === 'root') {
       if (this.#misses.size >= MAX_REMEMBERED_IDS) this.#misses.clear();
       this.#misses.set(id, Date.now());

@@ -280,6 +280,40 @@ describe('Keyring provider calls', () => {
     expect(cold.stats().provider.unwrap).toBe(unwraps);
   });
 
+  it('a store read that was in flight during a coherence check does not outlive the staleness bound', async () => {
+    // B's primary read answers late: it reads the old primary, then a check starts after A's
+    // rotation and ends before the late answer arrives. That answer is only as fresh as the
+    // read, so B must check again within the bound counted from the read.
+    const provider = localKeyProvider({ keys: { main: TEST_KEK } });
+    const shared = memoryKeyStore();
+    let hold: Promise<void> | undefined;
+    const slow = { ...shared, primary: async (...args: Parameters<typeof shared.primary>) => {
+      const answer = await shared.primary(...args);
+      if (hold !== undefined) await hold;
+      return answer;
+    } };
+    const bound = 200;
+    const a = new Keyring({ provider, store: shared, maxStalenessMs: bound });
+    const b = new Keyring({ provider, store: slow, maxStalenessMs: bound });
+    (await a.leaseDataKey('t')).release();
+    (await b.leaseDataKey('warm')).release();
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const loading = b.leaseDataKey('t');
+    await new Promise((r) => setTimeout(r, 5));
+    const rotated = await a.rotateDataKey('t');
+    const rotatedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 100));
+    await b.sync();
+    hold = undefined;
+    release();
+    (await loading).release();
+    await new Promise((r) => setTimeout(r, Math.max(0, rotatedAt + bound + 30 - Date.now())));
+    const now = b.leaseDataKeySync('t') ?? (await b.leaseDataKey('t'));
+    expect(now.id).toBe(rotated.id);
+    now.release();
+  });
+
   it('maxEncryptionsPerKey bounds the values one key seals, across one-value and batch calls and cache reloads', async () => {
     const sealer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store: memoryKeyStore(), maxEncryptionsPerKey: 10 });
     for (let i = 0; i < 3; i++) await sealer.encrypt('x', ctx);

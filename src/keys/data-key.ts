@@ -28,6 +28,8 @@ export class DataKey {
   readonly purpose: KeyPurpose;
   /** When it was unwrapped (ms since epoch); the cache expires it after its max age. */
   readonly loadedAt: number;
+  /** Values this object has sealed (for stats; the keyring counts limits per key id). */
+  sealed = 0;
   readonly #bytes: Uint8Array;
   /** Operations holding the key (see {@link retain}). */
   #holds = 0;

@@ -62,7 +62,7 @@ export interface KeyringOptions {
 export interface KeyringStats {
   readonly cache: KeyCacheStats;
   readonly provider: Readonly<ProviderCallCounters>;
-  /** Values sealed per data key id by this process. */
+  /** Values sealed per data key id by this process (with no `maxEncryptionsPerKey`: per key in the cache, since it was loaded). */
   readonly encryptionsByKey: Readonly<Record<string, number>>;
   /** Store checks of cached key states (coherence), and how many failed. */
   readonly coherence: { readonly checks: number; readonly failures: number };
@@ -156,8 +156,9 @@ export class Keyring {
 
   /** A data or lookup key by id, leased, if cached and fresh: the no-await hot path of decryption. Release it after use. */
   leaseKeySync(id: number): DataKey | undefined {
-    if (!this.#coherence.fresh()) return undefined;
-    return this.#cache.get(id)?.retain();
+    const now = Date.now();
+    if (!this.#coherence.fresh(now)) return undefined;
+    return this.#cache.get(id, now)?.retain();
   }
 
   /** A data or lookup key by id, leased, loaded once however many callers ask at once. Release it after use. */
@@ -200,9 +201,15 @@ export class Keyring {
    * nothing) when they would pass it.
    */
   countSeals(key: DataKey, count: number): void {
+    // Without a limit, the count only feeds stats(): a field on the key object is enough.
+    if (this.#maxEncryptionsPerKey === Number.POSITIVE_INFINITY) {
+      key.sealed += count;
+      return;
+    }
     const used = (this.#sealed.get(key.numericId) ?? 0) + count;
     if (used > this.#maxEncryptionsPerKey) throw new KeyUsageLimitError(key.id, this.#maxEncryptionsPerKey);
     this.#sealed.set(key.numericId, used);
+    key.sealed = used;
   }
 
   // ---- lifecycle ----
@@ -314,6 +321,7 @@ export class Keyring {
   /** Counters: cache, provider calls, encryptions per data key, coherence checks. */
   stats(): KeyringStats {
     const encryptionsByKey: Record<string, number> = {};
+    for (const key of this.#cache.keys()) if (key.sealed > 0) encryptionsByKey[key.id] = key.sealed;
     for (const [id, count] of this.#sealed) encryptionsByKey[keyIdToString(id)] = count;
     return { cache: this.#cache.stats(), provider: { ...this.#caller.counters }, encryptionsByKey, coherence: { ...this.#coherence.counters } };
   }
@@ -330,8 +338,10 @@ export class Keyring {
 
   #primarySync(purpose: 'data' | 'lookup', scopeOfRecord: string): DataKey | undefined {
     const id = this.#primaries[purpose].get(scopeOfRecord);
-    if (id === undefined || !this.#coherence.fresh()) return undefined;
-    return this.#cache.get(id)?.retain();
+    if (id === undefined) return undefined;
+    const now = Date.now();
+    if (!this.#coherence.fresh(now)) return undefined;
+    return this.#cache.get(id, now)?.retain();
   }
 
   async #leasePrimary(purpose: 'data' | 'lookup', scopeOfRecord: string): Promise<DataKey> {

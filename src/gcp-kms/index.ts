@@ -18,3 +18,5 @@ export {
 export { gcpAdditionalData } from './aad.js';
 export { crc32c } from './crc32c.js';
 export { isRetryableGcpError } from './errors.js';
+/** The official client's type, as `GcpKmsClientOptions.client` takes it (a type only: nothing is loaded). */
+export type { KeyManagementServiceClient } from './sdk.js';

@@ -8,6 +8,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     prisma: 'src/adapters/prisma/index.ts',
     'prisma-generator': 'src/adapters/prisma/generator/bin.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

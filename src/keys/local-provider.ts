@@ -13,8 +13,8 @@ import type { KeyProvider, WrapContext, WrappedKey } from './provider.js';
 
 const NONCE_BYTES = 12;
 const PREFIX = 'local:';
-/** A shell command that prints a new KEK as {@link generateKek} does, with nothing but Node. */
-const GENERATE_KEK_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;
+/** The shell command that prints a new KEK as {@link generateKek} does: the package's `fieldseal` CLI. */
+const GENERATE_KEK_COMMAND = 'npx fieldseal keys generate-kek';
 
 /** Options of {@link localKeyProvider}. */
 export interface LocalKeyProviderOptions {

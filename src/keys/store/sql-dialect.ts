@@ -15,14 +15,12 @@ import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../../errors.js';
 import { scopePrefixBounds } from './record-rules.js';
 import type { SqlStatement, SqlValue } from './sql-connection.js';
+import { checkSqlIdentifier, quoteSqlTable, type SqlDialectName } from './sql-identifier.js';
 
-/** The SQL families the stores speak. */
-export type SqlDialectName = 'postgres' | 'mysql' | 'sqlite';
+export type { SqlDialectName } from './sql-identifier.js';
 
 /** The name of the key table when none is given. */
 export const DEFAULT_KEY_TABLE = 'fieldseal_keys';
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** The spelling of the store's statements in one dialect, for one table. */
 export interface SqlDialect {
@@ -80,10 +78,7 @@ export function keyTableSql(name: SqlDialectName, where: KeyTableName = {}): rea
 }
 
 function identifier(value: string, what: string): string {
-  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
-    throw new ConfigurationError(`key ${what} name must match ${IDENTIFIER.source}`);
-  }
-  return value;
+  return checkSqlIdentifier(value, `key ${what} name`);
 }
 
 /** PostgreSQL and MySQL limit identifiers to 63/64 characters: a long table's index name gets a hash instead of a truncation that could collide. */
@@ -96,7 +91,7 @@ function indexName(table: string): string {
 const baseColumns = 'id, scope, purpose, parent, wrapped, state, primary_slot, version';
 
 function postgres(table: string, schema: string | undefined): SqlDialect {
-  const quoted = `${schema === undefined ? '' : `"${schema}".`}"${table}"`;
+  const quoted = quoteSqlTable('postgres', table, schema);
   const time = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
   return {
     name: 'postgres',
@@ -141,7 +136,7 @@ function postgres(table: string, schema: string | undefined): SqlDialect {
 }
 
 function mysql(table: string): SqlDialect {
-  const quoted = `\`${table}\``;
+  const quoted = quoteSqlTable('mysql', table);
   const time = (column: string) => `DATE_FORMAT(${column}, '%Y-%m-%dT%H:%i:%s.%fZ') AS ${column}`;
   return {
     name: 'mysql',
@@ -190,7 +185,7 @@ function mysql(table: string): SqlDialect {
 }
 
 function sqlite(table: string): SqlDialect {
-  const quoted = `"${table}"`;
+  const quoted = quoteSqlTable('sqlite', table);
   return {
     name: 'sqlite',
     table: quoted,

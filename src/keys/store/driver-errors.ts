@@ -63,13 +63,19 @@ function codesOf(error: unknown): unknown[] {
  * quote the SQL with its values).
  */
 export function storeFailure(source: string, operation: string, error: unknown, scrub: readonly string[]): KeyStoreError {
-  const code = codesOf(error).find((c) => typeof c === 'string' || typeof c === 'number');
+  const { message, code, cause } = scrubbedDriverError(error, scrub);
+  return new KeyStoreError(`${source}: ${operation} failed: ${message}${code === undefined ? '' : ` (${String(code)})`}`, { cause });
+}
+
+/** A driver error reduced to what is safe to report: its code, and the first line of its message scrubbed as {@link storeFailure} says; `cause` is a fresh Error carrying both. */
+export function scrubbedDriverError(error: unknown, scrub: readonly string[]): { readonly message: string; readonly code: string | number | undefined; readonly cause: Error } {
+  const code = codesOf(error).find((c): c is string | number => typeof c === 'string' || typeof c === 'number');
   let message = firstLine(driverMessage(error));
   for (const text of scrub) if (text.length >= 3) message = message.split(text).join('[value]');
   message = message.replace(/[A-Za-z0-9+/]{16,}={0,2}/g, (run) => (/[0-9+/=]/.test(run) && /[A-Za-z]/.test(run) ? '[value]' : run));
   const cause = new Error(message);
   if (code !== undefined) Object.assign(cause, { code });
-  return new KeyStoreError(`${source}: ${operation} failed: ${message}${code === undefined ? '' : ` (${String(code)})`}`, { cause });
+  return { message, code, cause };
 }
 
 function driverMessage(error: unknown): string {

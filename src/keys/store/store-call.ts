@@ -28,6 +28,16 @@ export interface StoreCall {
   readonly timeoutMs: number;
   /** Texts the call sent that must not appear in its errors (see `storeFailure`). */
   readonly scrub?: readonly string[];
+  /** The errors the call fails with; default `KeyStoreError`s (other callers than the key stores bring their own). */
+  readonly errors?: CallErrors;
+}
+
+/** How a call reports a time out and a driver failure. */
+export interface CallErrors {
+  /** The error of a call that ran out of time; `message` says so, naming the call. */
+  timedOut(message: string): FieldsealError;
+  /** The error of a call the driver failed (`error` is the driver's, not yet scrubbed). */
+  failed(error: unknown): FieldsealError;
 }
 
 /**
@@ -40,7 +50,8 @@ export async function withinTimeLimit<T>(call: StoreCall, body: (options: SqlCal
   const { signal } = controller;
   const deadline = Date.now() + call.timeoutMs;
   const timedOut = new Promise<never>((_, reject) => {
-    signal.addEventListener('abort', () => reject(new KeyStoreError(`${call.source}: ${call.operation} timed out after ${call.timeoutMs} ms; a write it made is either complete or absent, never partial`)), { once: true });
+    const message = `${call.source}: ${call.operation} timed out after ${call.timeoutMs} ms; a write it made is either complete or absent, never partial`;
+    signal.addEventListener('abort', () => reject(call.errors === undefined ? new KeyStoreError(message) : call.errors.timedOut(message)), { once: true });
   });
   timedOut.catch(() => undefined);
   const timer = setTimeout(() => controller.abort(), call.timeoutMs);
@@ -51,7 +62,7 @@ export async function withinTimeLimit<T>(call: StoreCall, body: (options: SqlCal
   } catch (error) {
     if (signal.aborted) throw await timedOut.catch((timeout: unknown) => timeout);
     if (error instanceof FieldsealError) throw error;
-    throw storeFailure(call.source, call.operation, error, call.scrub ?? []);
+    throw call.errors === undefined ? storeFailure(call.source, call.operation, error, call.scrub ?? []) : call.errors.failed(error);
   } finally {
     clearTimeout(timer);
   }

@@ -21,7 +21,8 @@ export type FieldsealErrorCode =
   | 'KEY_STORE_FAILED'
   | 'KEY_WIPED'
   | 'KEY_USAGE_LIMIT'
-  | 'KEY_CONFLICT';
+  | 'KEY_CONFLICT'
+  | 'ROW_SOURCE_FAILED';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -161,6 +162,21 @@ export class KeyConflictError extends FieldsealError {
     super('KEY_CONFLICT', message);
     this.reason = reason;
     this.keyId = keyId;
+  }
+}
+
+/**
+ * A row source (a table the rotation jobs page through and write) failed: the database
+ * refused a statement, went away or took too long, or a row holds what a protected column
+ * cannot (a number, bytes). The message names the table, and the column and primary key
+ * where one is concerned; never a stored value.
+ */
+export class RowSourceError extends FieldsealError {
+  /** The source's description, e.g. `postgres:public.users`. */
+  readonly source: string;
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super('ROW_SOURCE_FAILED', `${source}: ${message}`, options);
+    this.source = source;
   }
 }
 

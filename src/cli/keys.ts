@@ -126,8 +126,12 @@ const rewrapCommand: Command = {
     `Rewraps every root key under the KEK <kekRef>: one KMS call per root key, whatever the
 number of scopes. No data or lookup key and no value changes. Idempotent: root keys
 already under <kekRef> are skipped. The config's provider must be able to unwrap under
-the old KEK and wrap under the new one (local: FIELDSEAL_KEK is the new KEK, named
-'local:main', and FIELDSEAL_KEK_<NAME> an old one; aws-kms: keyIds; gcp-kms: keyNames).`,
+the old KEK and wrap under the new one:
+- local: a KEK's name is part of its reference: FIELDSEAL_KEK (or the variable that
+  provider.kekEnv names) is local:main, FIELDSEAL_KEK_<NAME> is local:<name>. Add the new
+  KEK as FIELDSEAL_KEK_NEXT and rewrap --to local:next; later make it FIELDSEAL_KEK too
+  and rewrap --to local:main, after which FIELDSEAL_KEK_NEXT can go.
+- aws-kms: both key ARNs in provider.keyIds; gcp-kms: both names in provider.keyNames.`,
     `      --to <kekRef>  the KEK to wrap under: local:<name>, a KMS key ARN, a Cloud KMS key name
       --json         print the result as JSON`,
   ),

@@ -1,0 +1,79 @@
+/**
+ * `reencrypt`: every randomized value not under the current primary data key of its scope
+ * (or subject) is opened and sealed again under it, in its own context. Afterwards the old
+ * data keys seal nothing that is still stored: `status` shows it, and they can be destroyed.
+ *
+ * Deterministic columns are left as they are: their values are under the scope's lookup
+ * key, which a data key rotation does not change (and changing it would change every
+ * token the application looks values up by).
+ *
+ * @module
+ */
+import { ConfigurationError } from '../../errors.js';
+import type { TokenContext } from '../../seal/sealer.js';
+import { classifyValue, contextOf } from '../columns.js';
+import { openValues, sealValues, valuesOf } from '../column-values.js';
+import type { SourceRow } from '../row-source.js';
+import type { JobOptions, JobReport } from './job-options.js';
+import { currentKeyId } from './current-key.js';
+import { checkKeyIds, malformedValue, rowError } from './pass-helpers.js';
+import { runJob, type JobPass, type PassContext } from './runner.js';
+
+/**
+ * Moves every randomized value that is not under its current primary data key to it
+ * (with `onlyKeyIds`, only the values under those keys). Plaintext values are left for
+ * `backfill`; a value that does not open stops the job with a RowValueError.
+ */
+export async function runReencrypt(options: JobOptions): Promise<JobReport> {
+  const only = checkKeyIds(options?.onlyKeyIds);
+  return runJob(options, (context) => reencryptPass(context, only));
+}
+
+function reencryptPass({ sealer, source, columns, directory }: PassContext, only: ReadonlySet<string> | undefined): JobPass {
+  const deterministic = columns.filter((spec) => spec.mode === 'deterministic').map((spec) => spec.column);
+  if (deterministic.length === columns.length) throw new ConfigurationError('reencrypt moves randomized values; every column given is deterministic (under the lookup key, which data key rotation leaves alone)');
+  const notes =
+    deterministic.length === 0
+      ? []
+      : [`deterministic columns (${deterministic.join(', ')}) are under their scope's lookup key, which a data key rotation does not change: reencrypt leaves them as they are`];
+  return {
+    kind: 'reencrypt',
+    writes: true,
+    settings: { onlyKeyIds: only === undefined ? null : [...only].sort() },
+    notes,
+    // Primaries another process rotated moments ago are seen now, not after the staleness bound.
+    prepare: () => sealer.keyring.sync(),
+    async plan(batch) {
+      for (const [col, spec] of columns.entries()) {
+        if (spec.mode === 'deterministic') continue;
+        const moving: SourceRow[] = [];
+        const at: number[] = [];
+        for (const [i, row] of batch.rows.entries()) {
+          const info = classifyValue(row.values[spec.column] ?? null);
+          batch.count(i, col, info.kind === 'null' ? 'nulls' : info.kind);
+          if (info.kind === 'malformed') throw rowError(source, spec, row, malformedValue());
+          if (info.kind !== 'sealed') continue;
+          if (info.mode !== spec.mode) batch.count(i, col, 'wrongMode');
+          if (only !== undefined && !only.has(info.keyId)) continue;
+          let current: string | undefined;
+          try {
+            current = await currentKeyId(directory, sealer, spec, row);
+          } catch (error) {
+            throw rowError(source, spec, row, error);
+          }
+          if (current === info.keyId) continue;
+          moving.push(row);
+          at.push(i);
+        }
+        const contexts = moving.map((row) => contextOf(spec, row));
+        const fail = (j: number, error: unknown) => rowError(source, spec, moving[j] as SourceRow, error);
+        const opened = valuesOf(await openValues(sealer, moving.map((row, j) => ({ text: row.values[spec.column] as string, ctx: contexts[j] as TokenContext }))), fail);
+        const sealed = valuesOf(await sealValues(sealer, 'randomized', opened.map((value, j) => ({ value, ctx: contexts[j] as TokenContext }))), fail);
+        sealed.forEach((text, j) => {
+          batch.set(at[j] as number, spec.column, text);
+          batch.count(at[j] as number, col, 'changed');
+        });
+      }
+    },
+  };
+}

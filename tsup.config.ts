@@ -7,6 +7,7 @@ export default defineConfig({
     'gcp-kms': 'src/gcp-kms/index.ts',
     testing: 'src/testing/index.ts',
     prisma: 'src/adapters/prisma/index.ts',
+    rotation: 'src/rotation/index.ts',
     'prisma-generator': 'src/adapters/prisma/generator/bin.ts',
     cli: 'src/cli/main.ts',
   },

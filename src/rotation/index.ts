@@ -30,6 +30,19 @@
  */
 export type { RowKey, StoredValue, SourceRow, RowPage, RowWrite, RowSource } from './row-source.js';
 export {
+  postgresRowSource,
+  mysqlRowSource,
+  sqliteRowSource,
+  sqlRowSource,
+  DEFAULT_ROW_SOURCE_TIMEOUT_MS,
+  MAX_ROW_PAGE,
+  type SqlTableOptions,
+  type SqlRowSourceOptions,
+  type PostgresRowSourceOptions,
+  type MysqlRowSourceOptions,
+  type SqliteRowSourceOptions,
+} from './sql-row-source.js';
+export {
   keyIdOf,
   classifyValue,
   checkColumns,

@@ -22,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, FieldsealError } from '../errors.js';
 import type { KeyProvider } from '../keys/provider.js';
 import type { KeyStore } from '../keys/store/key-store.js';
 
@@ -105,24 +105,39 @@ async function readConfigFile(file: string): Promise<unknown> {
   if (ext !== '.js' && ext !== '.mjs' && ext !== '.cjs' && ext !== '.ts' && ext !== '.mts') {
     throw new ConfigurationError(`config file ${basename(file)}: use a .json, .js, .mjs or .ts file`);
   }
-  const module = ext === '.ts' || ext === '.mts' ? await importTypeScript(file) : await import(pathToFileURL(file).href);
-  const exported = (module as { default?: unknown }).default;
-  if (exported === undefined) throw new ConfigurationError(`${basename(file)} must export the configuration as its default export`);
-  return typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  try {
+    const module = ext === '.ts' || ext === '.mts' ? await importTypeScript(file) : await import(pathToFileURL(file).href);
+    let exported = (module as { default?: unknown }).default;
+    // A TypeScript file compiled as CommonJS (no "type": "module" around it) nests the default export once more.
+    if (isPlainObject(exported) && 'default' in exported && !('store' in exported)) exported = exported.default;
+    if (exported === undefined) throw new ConfigurationError(`${basename(file)} must export the configuration as its default export`);
+    return typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  } catch (error) {
+    if (error instanceof FieldsealError) throw error;
+    // The config's own code failed: say so, and keep its error (and stack) for --debug.
+    const failure = new ConfigurationError(`${basename(file)} failed to load: ${error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error)}`);
+    Object.defineProperty(failure, 'cause', { value: error, enumerable: false });
+    throw failure;
+  }
 }
 
-/** Imports a TypeScript config through tsx (resolved from the config's folder, then from fieldseal's). */
+/**
+ * Imports a TypeScript config: directly when Node can (a loader such as tsx is active, or a
+ * Node that strips types), else through tsx's API (resolved from the config's folder, then
+ * from fieldseal's).
+ */
 async function importTypeScript(file: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
-  const api = await importFrom<{ tsImport?: (specifier: string, parent: string) => Promise<unknown> }>('tsx/esm/api', dirname(file));
-  if (typeof api?.tsImport === 'function') return api.tsImport(url, url);
   try {
-    // Without tsx, only a Node that runs TypeScript itself (or a loader it was started with) can.
     return await import(url);
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+  }
+  const api = await importTsxApi(dirname(file));
+  if (typeof api?.tsImport !== 'function') {
     throw new ConfigurationError(`${basename(file)} needs tsx to load (npm install --save-dev tsx), or write the config as fieldseal.config.mjs`);
   }
+  return api.tsImport(url, url);
 }
 
 /**
@@ -132,16 +147,29 @@ async function importTypeScript(file: string): Promise<unknown> {
  * package's exports are its `default`).
  */
 export async function importFrom<T>(specifier: string, fromDir: string): Promise<T | undefined> {
+  const path = resolveFrom(specifier, fromDir);
+  return path === undefined ? undefined : ((await import(pathToFileURL(path).href)) as T);
+}
+
+/** tsx's ESM API (`tsx/esm/api`, whose CommonJS build cannot import TypeScript ES modules), if tsx is installed. */
+async function importTsxApi(fromDir: string): Promise<{ tsImport?: (specifier: string, parent: string) => Promise<unknown> } | undefined> {
+  const manifestPath = resolveFrom('tsx/package.json', fromDir);
+  if (manifestPath === undefined) return undefined;
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { exports?: Record<string, { import?: string | { default?: string } }> };
+  const entry = manifest.exports?.['./esm/api']?.import;
+  const path = typeof entry === 'string' ? entry : entry?.default;
+  return path === undefined ? undefined : import(pathToFileURL(join(dirname(manifestPath), path)).href);
+}
+
+function resolveFrom(specifier: string, fromDir: string): string | undefined {
   const bases = [join(fromDir, 'package.json')];
   if (typeof import.meta.url === 'string') bases.push(import.meta.url);
   for (const base of bases) {
-    let path: string;
     try {
-      path = createRequire(base).resolve(specifier);
+      return createRequire(base).resolve(specifier);
     } catch {
-      continue;
+      // not installed there
     }
-    return (await import(pathToFileURL(path).href)) as T;
   }
   return undefined;
 }

@@ -24,11 +24,14 @@ export type Database =
 /** Where a database is described in messages: the config property, e.g. `store` or `database`. */
 type Origin = string;
 
+/** Loads a driver package as resolved from a folder; `undefined` when it is not installed. */
+export type DriverLoader = <T>(name: string, fromDir: string) => Promise<T | undefined>;
+
 /**
  * Opens the database of `spec`. `poolSize` bounds the connections of a PostgreSQL or MySQL
  * pool (a job's workers plus one). `configDir` is where drivers are resolved from.
  */
-export async function openDatabase(spec: DatabaseConfig, origin: Origin, env: NodeJS.ProcessEnv, configDir: string, poolSize = 4): Promise<Database> {
+export async function openDatabase(spec: DatabaseConfig, origin: Origin, env: NodeJS.ProcessEnv, configDir: string, poolSize = 4, load: DriverLoader = importFrom): Promise<Database> {
   switch (spec.type) {
     case 'sqlite': {
       if (!existsSync(dirname(spec.path))) throw new ConfigurationError(`${origin}.path: folder ${dirname(spec.path)} does not exist`);
@@ -36,14 +39,14 @@ export async function openDatabase(spec: DatabaseConfig, origin: Origin, env: No
       if (!spec.create && !existsSync(spec.path)) {
         throw new ConfigurationError(`${origin}.path: no SQLite database at ${spec.path}; check the path, or set "create": true to create it`);
       }
-      const module = await loadDriver<{ default?: new (path: string) => SqliteDatabaseLike & { close(): unknown } }>('better-sqlite3', origin, 'sqlite', configDir);
+      const module = await loadDriver<{ default?: new (path: string) => SqliteDatabaseLike & { close(): unknown } }>(load, 'better-sqlite3', origin, 'sqlite', configDir);
       const Sqlite = module.default as new (path: string) => SqliteDatabaseLike & { close(): unknown };
       const driver = new Sqlite(spec.path);
       return { type: 'sqlite', driver, close: async () => void driver.close() };
     }
     case 'postgres': {
       const url = resolveUrl(spec.url, origin, env);
-      const module = await loadDriver<{ default?: { Pool: PgPoolConstructor }; Pool?: PgPoolConstructor }>('pg', origin, 'postgres', configDir);
+      const module = await loadDriver<{ default?: { Pool: PgPoolConstructor }; Pool?: PgPoolConstructor }>(load, 'pg', origin, 'postgres', configDir);
       const Pool = (module.Pool ?? module.default?.Pool) as PgPoolConstructor;
       const driver = new Pool({ connectionString: url, max: poolSize });
       // An idle connection that breaks emits 'error' on the pool; the next query reports it instead.
@@ -52,14 +55,14 @@ export async function openDatabase(spec: DatabaseConfig, origin: Origin, env: No
     }
     case 'mysql': {
       const url = resolveUrl(spec.url, origin, env);
-      const mariadb = await importFrom<{ default?: { createPool: MysqlPoolFactory }; createPool?: MysqlPoolFactory }>('mariadb', configDir);
+      const mariadb = await load<{ default?: { createPool: MysqlPoolFactory }; createPool?: MysqlPoolFactory }>('mariadb', configDir);
       if (mariadb !== undefined) {
         const createPool = (mariadb.createPool ?? mariadb.default?.createPool) as MysqlPoolFactory;
         // mariadb reads only mariadb:// URLs; the rest of the URL is the same.
         const driver = createPool(withConnectionLimit(url.replace(/^mysql:/, 'mariadb:'), poolSize));
         return { type: 'mysql', driver, close: () => driver.end() };
       }
-      const mysql2 = await importFrom<{ default?: { createPool: (url: string) => MysqlPoolLike & { end(): Promise<void> } }; createPool?: (url: string) => MysqlPoolLike & { end(): Promise<void> } }>('mysql2/promise', configDir);
+      const mysql2 = await load<{ default?: { createPool: (url: string) => MysqlPoolLike & { end(): Promise<void> } }; createPool?: (url: string) => MysqlPoolLike & { end(): Promise<void> } }>('mysql2/promise', configDir);
       if (mysql2 === undefined) throw new ConfigurationError(`${origin}.type 'mysql' needs a MySQL driver: npm install mariadb (or mysql2)`);
       const createPool = (mysql2.createPool ?? mysql2.default?.createPool) as (url: string) => MysqlPoolLike & { end(): Promise<void> };
       const driver = createPool(url.replace(/^mariadb:/, 'mysql:'));
@@ -84,8 +87,8 @@ function withConnectionLimit(url: string, poolSize: number): string {
   return parsed.href;
 }
 
-async function loadDriver<T>(name: string, origin: Origin, type: string, configDir: string): Promise<T> {
-  const module = await importFrom<T>(name, configDir);
+async function loadDriver<T>(load: DriverLoader, name: string, origin: Origin, type: string, configDir: string): Promise<T> {
+  const module = await load<T>(name, configDir);
   if (module === undefined) throw new ConfigurationError(`${origin}.type '${type}' needs the ${name} package: npm install ${name}`);
   return module;
 }

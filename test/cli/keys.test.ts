@@ -14,7 +14,7 @@ afterAll(() => project.remove());
 
 describe('fieldseal keys generate-kek', () => {
   it('prints a new base64 32-byte KEK, without a config or environment', async () => {
-    const bare = await CliProject.create(undefined);
+    const bare = await CliProject.create(null);
     try {
       const first = await bare.run(['keys', 'generate-kek'], { FIELDSEAL_KEK: '' });
       const second = await bare.run(['keys', 'generate-kek']);
@@ -136,7 +136,7 @@ describe('fieldseal keys destroy', () => {
 describe('fieldseal keys rewrap', () => {
   it('moves the root key to a new local KEK: added under a name of its own, then made the main one', async () => {
     const old = project.kek;
-    const next = (await CliProject.create(undefined)).kek;
+    const next = (await CliProject.create(null)).kek;
     project.keks.push(next);
     const [before] = await project.keys('--purpose', 'root');
     expect(before?.parent).toBe('local:main');

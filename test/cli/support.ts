@@ -68,11 +68,11 @@ export class CliProject {
     this.keks.push(kek);
   }
 
-  /** A new folder holding `fieldseal.config.json` with `config` (none when undefined). */
+  /** A new folder holding `fieldseal.config.json` with `config` (none when null). */
   static async create(config: unknown = SQLITE_CONFIG): Promise<CliProject> {
     const dir = await mkdtemp(join(tmpdir(), 'fieldseal-cli-'));
     const project = new CliProject(dir, generateKek());
-    if (config !== undefined) await project.writeConfig(config);
+    if (config !== null) await project.writeConfig(config);
     return project;
   }
 
@@ -105,7 +105,7 @@ export class CliProject {
    * wrapped bytes and its key bytes (unwrapped here as the keyring does).
    */
   async secrets(): Promise<{ label: string; bytes: Uint8Array }[]> {
-    const secrets = this.keks.map((kek, i) => ({ label: `KEK ${i}`, bytes: Buffer.from(kek, 'base64') }));
+    const secrets: { label: string; bytes: Uint8Array }[] = this.keks.map((kek, i) => ({ label: `KEK ${i}`, bytes: Buffer.from(kek, 'base64') }));
     const db = new Database(join(this.dir, 'keys.db'), { readonly: true });
     const records = db.prepare("SELECT id, scope, purpose, parent, wrapped FROM fieldseal_keys WHERE wrapped <> ''").all() as KeyRecord[];
     db.close();

@@ -11,7 +11,7 @@ const COMMANDS = ['keys generate-kek', 'keys list', 'keys rotate', 'keys rewrap'
 let project: CliProject;
 beforeAll(async () => {
   // No config: help must not need one.
-  project = await CliProject.create(undefined);
+  project = await CliProject.create(null);
 });
 afterAll(() => project.remove());
 

@@ -26,6 +26,8 @@ export interface ParsedArgs {
 export interface CommandContext {
   readonly io: CliIo;
   readonly args: ParsedArgs;
+  /** The command line as typed (shell-quoted), to say how to run it again. */
+  readonly commandLine: string;
   /** Loads the config and opens a session on it (closed by the dispatcher). */
   session(options?: { readonly poolSize?: number }): Promise<Session>;
 }
@@ -120,10 +122,11 @@ export function integerFlag(command: Command, args: ParsedArgs, name: string, mi
 }
 
 /** The context a dispatcher gives a command: the session opens (and is closed) through `sessions`. */
-export function commandContext(io: CliIo, args: ParsedArgs, sessions: Session[]): CommandContext {
+export function commandContext(io: CliIo, args: ParsedArgs, argv: readonly string[], sessions: Session[]): CommandContext {
   return {
     io,
     args,
+    commandLine: ['fieldseal', ...argv].map(shellWord).join(' '),
     async session(options) {
       const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
       const session = new Session(config, io.env, options);
@@ -131,4 +134,9 @@ export function commandContext(io: CliIo, args: ParsedArgs, sessions: Session[])
       return session;
     },
   };
+}
+
+/** `word` as a POSIX shell reads it back: as is when it is plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

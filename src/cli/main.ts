@@ -79,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo, onInterruptible
     debug = parsed.values.debug === true;
     if (parsed.help || help) return printed(io, command.usage);
     if (command.interruptible === true) onInterruptible();
-    return await command.run(commandContext(io, parsed, sessions));
+    return await command.run(commandContext(io, parsed, argv, sessions));
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, `fieldseal ${command.name}: ${error.message}`, error.usage);
     io.stderr.write(describeFailure(error, debug));

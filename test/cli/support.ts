@@ -4,11 +4,12 @@
  * SQLite key store and a local KEK in an environment variable. Every output is kept for the
  * leak check, which looks for the KEK, the key bytes and the wrapped keys in them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
@@ -19,8 +20,7 @@ import type { KeyRecord } from '../../src/keys/store/key-store.js';
 import { encodingsOf } from '../../src/testing/leak-check.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
-/** The CLI's entry point. */
-export const CLI = join(root, 'src/cli/main.ts');
+const CLI = join(root, 'src/cli/main.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** What a run printed and how it ended. */
@@ -30,14 +30,19 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `fieldseal <args>` in `cwd` with exactly `env` (plus PATH); stdin is closed. */
+/** Starts `fieldseal <args>` in `cwd` with exactly `env` (plus PATH); stdin is closed. */
+export function spawnCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>> }): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs `fieldseal <args>` (see {@link spawnCli}) to the end. */
 export function runCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>> }): Promise<CliRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

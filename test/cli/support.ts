@@ -52,6 +52,9 @@ export function runCli(args: readonly string[], options: { readonly cwd: string;
   });
 }
 
+/** The columns of a key record the leak check reads. */
+export type StoredKey = Pick<KeyRecord, 'id' | 'scope' | 'purpose' | 'parent' | 'wrapped'>;
+
 /** The default config of a test project: local KEK in FIELDSEAL_KEK, keys in keys.db. */
 export const SQLITE_CONFIG = {
   provider: { type: 'local', kekEnv: 'FIELDSEAL_KEK' },
@@ -106,14 +109,11 @@ export class CliProject {
   }
 
   /**
-   * Every secret the outputs must not show: the KEKs, and for each key record in keys.db its
-   * wrapped bytes and its key bytes (unwrapped here as the keyring does).
+   * Every secret the outputs must not show: the KEKs, and for each key record (of keys.db
+   * unless given) its wrapped bytes and its key bytes (unwrapped here as the keyring does).
    */
-  async secrets(): Promise<{ label: string; bytes: Uint8Array }[]> {
+  async secrets(records: readonly StoredKey[] = this.#sqliteKeys()): Promise<{ label: string; bytes: Uint8Array }[]> {
     const secrets: { label: string; bytes: Uint8Array }[] = this.keks.map((kek, i) => ({ label: `KEK ${i}`, bytes: Buffer.from(kek, 'base64') }));
-    const db = new Database(join(this.dir, 'keys.db'), { readonly: true });
-    const records = db.prepare("SELECT id, scope, purpose, parent, wrapped FROM fieldseal_keys WHERE wrapped <> ''").all() as KeyRecord[];
-    db.close();
     const provider = localKeyProvider({ keys: { main: this.kek } });
     const roots = new Map<string, Buffer>();
     for (const r of records.filter((x) => x.purpose === 'root')) {
@@ -129,9 +129,18 @@ export class CliProject {
     return secrets;
   }
 
-  /** Fails when any output shows a secret (in any encoding a log could carry) or one of `texts`. */
-  async expectNoLeak(texts: readonly string[] = []): Promise<void> {
-    const secrets = await this.secrets();
+  #sqliteKeys(): StoredKey[] {
+    const db = new Database(join(this.dir, 'keys.db'), { readonly: true });
+    try {
+      return db.prepare("SELECT id, scope, purpose, parent, wrapped FROM fieldseal_keys WHERE wrapped <> ''").all() as StoredKey[];
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Fails when any output shows a secret (in any encoding a log could carry) or one of `texts`; `records`: the key records when they are not in keys.db. */
+  async expectNoLeak(texts: readonly string[] = [], records?: readonly StoredKey[]): Promise<void> {
+    const secrets = await this.secrets(records);
     expect(secrets.filter((s) => s.label.startsWith('data key')).length).toBeGreaterThan(0);
     const all = this.outputs.join('\n');
     for (const { label, bytes } of secrets) {

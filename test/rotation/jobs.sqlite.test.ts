@@ -168,7 +168,7 @@ describe('reencrypt', () => {
     const first = instrumented(u.source);
     const failure = await runReencrypt({ sealer: u.sealer, source: first.source, checkpoints: u.checkpoints, columns: [email], job: 'rotate-users', ranges: 2, batchSize: 10 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RowValueError);
-    expect(failure).toMatchObject({ code: 'DECRYPTION_FAILED', table: 'sqlite:users', column: 'email', key: 75 });
+    expect(failure).toMatchObject({ code: 'DECRYPTION_FAILED', table: 'sqlite:users', column: 'email', key: 75n });
     expect((failure as Error).message).toContain('sqlite:users: column email, row 75');
     expect((failure as Error).message).not.toContain(moved.slice(4, 20));
 
@@ -178,16 +178,16 @@ describe('reencrypt', () => {
     expect([71, 74, 76, 79, 81, 99].some(onFresh)).toBe(false);
     const summary = await u.checkpoints.summary('rotate-users');
     expect(summary?.ranges.map((r) => [r.state, r.cursor])).toEqual([
-      ['done', 50],
-      ['pending', 70], // given back at once: a rerun need not wait for the lease
+      ['done', 50n],
+      ['pending', 70n], // given back at once: a rerun need not wait for the lease
     ]);
 
     u.db.prepare('UPDATE users SET email = ? WHERE id = 75').run(await u.sealer.encrypt(emailOf(75), { model: 'User', field: 'email', row: 75 }));
     const second = instrumented(u.source);
     const report = await runReencrypt({ sealer: u.sealer, source: second.source, checkpoints: u.checkpoints, columns: [email], job: 'rotate-users', ranges: 2, batchSize: 10 });
     expect(report).toMatchObject({ complete: true, rows: 30 });
-    expect(second.pages[0]).toMatchObject({ after: 70 });
-    expect(second.pages.every((p) => p.after !== undefined && (p.after as number) >= 70)).toBe(true);
+    expect(second.pages[0]).toMatchObject({ after: 70n });
+    expect(second.pages.every((p) => p.after !== undefined && (p.after as bigint) >= 70n)).toBe(true);
     expect(u.rows().every((r) => r.email === null || keyIdOf(r.email) === fresh)).toBe(true);
   });
 
@@ -253,7 +253,7 @@ describe('reencrypt', () => {
       update.run(staleForever[racing++], 7);
     });
     const report = await runReencrypt({ sealer: u.sealer, source, columns: [email], maxAttempts: 3, ranges: 1 });
-    expect(report.conflicts).toEqual({ count: 1, keys: [7] });
+    expect(report.conflicts).toEqual({ count: 1, keys: [7n] });
     const rows = u.rows();
     expect(rows[4]?.email).toBe(appWrite); // kept as the application wrote it (already under the new key)
     expect(await u.sealer.decrypt(rows[5]?.email as string, { model: 'User', field: 'email', row: 6 })).toBe('written-before-rotation@example.com');
@@ -275,7 +275,7 @@ describe('backfill', () => {
     expect(column(report, 'email')).toMatchObject({ plaintext: emailsWith(90) - 5, sealed: 5, changed: emailsWith(90) - 5, indexed: emailsWith(90) });
     expect(column(report, 'age')).toMatchObject({ plaintext: 90, changed: 90 });
     // One write per row carries the value and its index together.
-    const w12 = writes.find((w) => w.key === 12);
+    const w12 = writes.find((w) => w.key === 12n);
     expect(Object.keys(w12?.next ?? {}).sort()).toEqual(['age', 'email', 'email_bidx', 'note', 'ssn']);
 
     const values = await openAll(u);
@@ -297,7 +297,7 @@ describe('backfill', () => {
     const u = await users(20, { plaintext: true });
     u.db.prepare("UPDATE users SET age = 'forty-two' WHERE id = 13").run();
     const failure = await runBackfill({ sealer: u.sealer, source: u.source, columns: [age] }).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ name: 'RowValueError', code: 'INPUT_INVALID', column: 'age', key: 13 });
+    expect(failure).toMatchObject({ name: 'RowValueError', code: 'INPUT_INVALID', column: 'age', key: 13n });
     expect((failure as Error).message).not.toContain('forty-two');
   });
 });
@@ -338,14 +338,14 @@ describe('verify', () => {
     u.db.prepare('UPDATE users SET note = ? WHERE id = 15').run(await u.sealer.encrypt(noteOf(15), { model: 'User', field: 'note', subject: 'someone-else' }));
     const report = await runVerify({ sealer: u.sealer, source: u.source, columns: all, batchSize: 7 });
     expect(report.failures.map((f) => [f.key, f.column, f.code])).toEqual([
-      [3, 'email', 'DECRYPTION_FAILED'],
-      [9, 'email', 'FORMAT_INVALID'],
-      [12, 'email', 'BLIND_INDEX_MISMATCH'],
-      [15, 'note', 'DECRYPTION_FAILED'],
+      [3n, 'email', 'DECRYPTION_FAILED'],
+      [9n, 'email', 'FORMAT_INVALID'],
+      [12n, 'email', 'BLIND_INDEX_MISMATCH'],
+      [15n, 'note', 'DECRYPTION_FAILED'],
     ]);
     expect(report.failureCount).toBe(4);
     expect(column(report, 'email')).toMatchObject({ failures: 3, malformed: 1 });
-    const text = JSON.stringify(report);
+    const text = JSON.stringify(report, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     for (const secret of [rows[3]?.email, truncated, emailOf(3), rows[12]?.email_bidx, noteOf(15)]) expect(text).not.toContain(secret as string);
   });
 });

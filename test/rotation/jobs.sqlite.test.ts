@@ -5,7 +5,7 @@
  * signal, dry runs, reruns, and application writes during a job (retried, never lost).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/errors.js';
+import { ConfigurationError, RowSourceError } from '../../src/errors.js';
 import {
   keyIdOf,
   runBackfill,
@@ -189,6 +189,33 @@ describe('reencrypt', () => {
     expect(second.pages[0]).toMatchObject({ after: 70n });
     expect(second.pages.every((p) => p.after !== undefined && (p.after as bigint) >= 70n)).toBe(true);
     expect(u.rows().every((r) => r.email === null || keyIdOf(r.email) === fresh)).toBe(true);
+  });
+
+  it('stops on a value under another deployment’s key (KEY_NOT_FOUND, naming the row), which status counts as on an unknown key', async () => {
+    const u = await users(30);
+    const other = await sqliteUsers(1);
+    open.push(other);
+    const foreign = await other.sealer.encrypt(emailOf(17), { model: 'User', field: 'email', row: 17 });
+    u.db.prepare('UPDATE users SET email = ? WHERE id = 17').run(foreign);
+    await u.sealer.rotateDataKey();
+    const status = await runStatus({ sealer: u.sealer, source: u.source, columns: [email] });
+    expect(column(status, 'email')).toMatchObject({ onUnknownKeys: 1, onDestroyedKeys: 0 });
+    expect(column(status, 'email').keys.find((k) => k.keyId === keyIdOf(foreign))).toMatchObject({ state: 'unknown', values: 1 });
+    await expect(runReencrypt({ sealer: u.sealer, source: u.source, columns: [email] })).rejects.toMatchObject({ name: 'RowValueError', code: 'KEY_NOT_FOUND', column: 'email', key: 17n });
+  });
+
+  it('stops with the database’s error when it fails mid-job, its checkpoint at the last committed batch, and resumes from there', async () => {
+    const u = await users(100);
+    await u.sealer.rotateDataKey();
+    const gone = instrumented(u.source, (call) => {
+      if (call === 3) throw new RowSourceError(u.source.description, 'connection terminated');
+    });
+    const options = { sealer: u.sealer, checkpoints: u.checkpoints, columns: [email], job: 'db-gone', ranges: 1, batchSize: 10 };
+    await expect(runReencrypt({ ...options, source: gone.source })).rejects.toBeInstanceOf(RowSourceError);
+    expect((await u.checkpoints.summary('db-gone'))?.ranges[0]).toMatchObject({ state: 'pending', cursor: 20n, rows: 20 });
+    const resumed = await runReencrypt({ ...options, source: u.source });
+    expect(resumed).toMatchObject({ complete: true, rows: 80 });
+    expect((await runStatus({ sealer: u.sealer, source: u.source, columns: [email] })).columns[0]?.notCurrent).toBe(0);
   });
 
   it('stops cleanly at a batch boundary on the signal and resumes from the last committed batch', async () => {

@@ -126,6 +126,14 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((done) => stream.write('', () => done()));
 }
 
+// Output piped into a reader that stopped (`fieldseal keys list | head`): nothing left to do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { fileKeyStore } from '../keys/file-key-store.js';
@@ -16,7 +17,6 @@ import { mysqlKeyStore } from '../keys/store/mysql-key-store.js';
 import { postgresKeyStore } from '../keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../keys/store/sqlite-key-store.js';
 import { createSealer, type Sealer } from '../seal/sealer.js';
-import { existsSync } from 'node:fs';
 import type { CliConfig, ProviderConfig } from './config.js';
 import { openDatabase, type Database } from './databases.js';
 
@@ -35,6 +35,7 @@ export class Session {
   #appDatabase: Promise<Database> | undefined;
   #store: Promise<KeyStore> | undefined;
   readonly #opened: Promise<Database | undefined>[] = [];
+  readonly #sealers = new Map<'writes' | 'reads', Promise<Sealer>>();
 
   constructor(config: CliConfig, env: NodeJS.ProcessEnv, options: { readonly poolSize?: number } = {}) {
     this.config = config;
@@ -110,10 +111,17 @@ export class Session {
     return [await openProvider(spec as ProviderConfig, this.#env)];
   }
 
-  /** A Sealer on the config's provider and store. It never loads keys before a command needs them. */
-  async sealer(use: SealerUse): Promise<Sealer> {
-    const [providers, store] = await Promise.all([this.providers(), this.store()]);
-    return createSealer({ provider: providers, store, migrate: use.writes, warm: false, autoCreateKeys: use.writes });
+  /** A Sealer on the config's provider and store (one per use, shared by a command's steps). It never loads keys before a command needs them. */
+  sealer(use: SealerUse): Promise<Sealer> {
+    const key = use.writes ? 'writes' : 'reads';
+    let sealer = this.#sealers.get(key);
+    if (sealer === undefined) {
+      sealer = Promise.all([this.providers(), this.store()]).then(([providers, store]) =>
+        createSealer({ provider: providers, store, migrate: use.writes, warm: false, autoCreateKeys: use.writes }),
+      );
+      this.#sealers.set(key, sealer);
+    }
+    return sealer;
   }
 
   /** Closes every database this run opened (and only those: objects from a .js config are the config's). */

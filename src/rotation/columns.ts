@@ -8,7 +8,7 @@
  */
 import { ConfigurationError, InvalidInputError } from '../errors.js';
 import type { FieldContext } from '../format/context.js';
-import { Algorithm, keyIdToString, parseText, PREFIX, type AlgorithmCode } from '../format/envelope.js';
+import { Algorithm, keyIdToString, parseText, PREFIX } from '../format/envelope.js';
 import type { Sealable } from '../format/value-codec.js';
 import { checkScopeName } from '../keys/key-scope.js';
 import type { BlindIndexOptions, TokenContext } from '../seal/sealer.js';
@@ -147,7 +147,6 @@ export type StoredValueInfo =
       readonly keyId: string;
       /** Deterministic (AES-SIV under a lookup key) or randomized (under a data key). */
       readonly mode: 'randomized' | 'deterministic';
-      readonly algorithm: AlgorithmCode;
     };
 
 /**
@@ -163,7 +162,6 @@ export function classifyValue(value: StoredValue): StoredValueInfo {
       kind: 'sealed',
       keyId: keyIdToString(envelope.keyId),
       mode: envelope.algorithm === Algorithm.aesSiv ? 'deterministic' : 'randomized',
-      algorithm: envelope.algorithm,
     };
   } catch {
     return { kind: 'malformed' };

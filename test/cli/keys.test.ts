@@ -4,6 +4,7 @@
  * output shows the KEK, a key's bytes or a wrapped key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKek } from '../../src/keys/local-provider.js';
 import { CliProject } from './support.js';
 
 let project: CliProject;
@@ -136,7 +137,7 @@ describe('fieldseal keys destroy', () => {
 describe('fieldseal keys rewrap', () => {
   it('moves the root key to a new local KEK: added under a name of its own, then made the main one', async () => {
     const old = project.kek;
-    const next = (await CliProject.create(null)).kek;
+    const next = generateKek();
     project.keks.push(next);
     const [before] = await project.keys('--purpose', 'root');
     expect(before?.parent).toBe('local:main');

@@ -72,25 +72,9 @@ function fileName(config: CliConfig): string {
   return config.file.split(/[\\/]/).at(-1) ?? config.file;
 }
 
-/**
- * The row source of a protected table in `database`, yielding to the event loop before
- * each page: with a synchronous driver (better-sqlite3) a job would otherwise run from
- * start to end in promise continuations, and Ctrl-C (a signal, delivered by the event
- * loop) would only be seen once it is over.
- */
+/** The row source of a protected table in `database` (the job runner yields to the event loop per batch, so Ctrl-C is seen at a boundary). */
 export function rowSourceFor(database: Database, target: JobTarget): RowSource {
-  const source = openRowSource(database, target);
-  return {
-    description: source.description,
-    keyColumn: source.keyColumn,
-    check: (columns) => source.check(columns),
-    bounds: () => source.bounds(),
-    page: async (page) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return source.page(page);
-    },
-    write: (writes) => source.write(writes),
-  };
+  return openRowSource(database, target);
 }
 
 function openRowSource(database: Database, target: JobTarget): RowSource {

@@ -20,7 +20,7 @@ const GENERATE_KEK_COMMAND = 'npx fieldseal keys generate-kek';
 export interface LocalKeyProviderOptions {
   /** KEKs by name: 32 bytes each, as base64 / base64url / hex strings or bytes. */
   readonly keys: Readonly<Record<string, string | Uint8Array>>;
-  /** The KEK that wraps new data keys (default: the only one, or an error if several). */
+  /** The KEK that wraps new root keys (default: the only one, or an error if several). */
   readonly primary?: string;
 }
 
@@ -70,7 +70,7 @@ export function localKeyProvider(options: LocalKeyProviderOptions): KeyProvider 
         return gcmOpen(key, bytes.subarray(0, NONCE_BYTES), bytes.subarray(NONCE_BYTES), wrapAad(name, context));
       } catch (error) {
         if (error instanceof DecryptionError) {
-          throw new ProviderError('local', `cannot unwrap data key ${context.keyId}: wrong KEK or context`);
+          throw new ProviderError('local', `cannot unwrap key ${context.keyId}: wrong KEK or context`);
         }
         throw error;
       }

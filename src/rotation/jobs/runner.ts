@@ -165,6 +165,9 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
     let cursor = claim.cursor ?? claim.range.after;
     try {
       for (;;) {
+        // A synchronous driver (better-sqlite3) never returns to the event loop on its own:
+        // yield once per batch, so a stop signal from a timer or Ctrl-C is seen at the boundary.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (signal?.aborted === true) {
           await checkpoints.release(claim);
           return 'stopped';

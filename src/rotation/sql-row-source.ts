@@ -175,9 +175,9 @@ export function sqlRowSource(options: SqlRowSourceOptions): RowSource {
     if (columns.every((column) => current.shape.column(column) !== undefined)) return current;
     return load();
   };
-  /** Checks that `column` exists and holds text; returns its catalog name. */
+  /** Checks that `column` exists, holds text and is not the key; returns it. */
   const textColumn = (shape: TableShape, column: string): string => {
-    checkSqlIdentifier(column, 'a row source column name');
+    checkSqlIdentifier(column, `${description}: column names`);
     const found = shape.column(column);
     if (found === undefined) throw new ConfigurationError(`${description}: column ${table}.${column} does not exist`);
     if (found.text !== true) throw new ConfigurationError(`${description}: ${table}.${column} is not a text column (${found.type}); protected columns hold text`);
@@ -211,7 +211,7 @@ export function sqlRowSource(options: SqlRowSourceOptions): RowSource {
       const after = page.after === undefined ? undefined : keyParam(page.after, shape.key, 'page after');
       const until = page.until === undefined ? undefined : keyParam(page.until, shape.key, 'page until');
       const statement = statements.page({ columns, after, until, limit: page.limit });
-      const result = await call('page', (options) => connection.query(statement, options));
+      const result = await call(`page (${columns.length === 0 ? 'keys only' : columns.map((c) => `${table}.${c}`).join(', ')})`, (options) => connection.query(statement, options));
       return result.rows.map((row) => sourceRow(row, columns, shape));
     },
 

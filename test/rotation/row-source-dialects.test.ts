@@ -16,6 +16,7 @@ import type { RowWrite } from '../../src/rotation/row-source.js';
 import { mysqlRowSource, postgresRowSource, sqliteRowSource, sqlRowSource } from '../../src/rotation/sql-row-source.js';
 import { renderError } from '../../src/testing/leak-check.js';
 import { unavailableReason } from '../support/databases.js';
+import { freeLoopbackPort } from '../support/free-port.js';
 import { postgresUrl } from '../keys/store/support.js';
 import { countingConnection } from './support/counting-connection.js';
 import { mariadbTables, postgresTables, sqliteTables, tableName } from './support/sql-tables.js';
@@ -110,6 +111,20 @@ describe.skipIf(pgReason !== undefined)(pgReason ?? 'postgresql server', () => {
       await expect(postgresRowSource({ client: elsewhere, table, keyColumn: 'id' }).check(['secret'])).rejects.toThrow(new ConfigurationError(`table ${table} does not exist`));
     } finally {
       await elsewhere.end();
+    }
+  });
+
+  it('a database that does not answer fails the call with a RowSourceError naming the table', async () => {
+    const gone = new pg.Pool({ connectionString: `postgresql://postgres@127.0.0.1:${await freeLoopbackPort()}/test`, max: 1 });
+    try {
+      const error = await postgresRowSource({ client: gone, schema: 'app', table: 'users', keyColumn: 'id' })
+        .page({ columns: ['email'], limit: 10 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RowSourceError);
+      expect((error as RowSourceError).source).toBe('postgres:app.users');
+      expect((error as Error).message).toMatch(/^postgres:app\.users: reading the table definition failed: .*ECONNREFUSED/);
+    } finally {
+      await gone.end();
     }
   });
 

@@ -12,7 +12,7 @@ import { InvalidInputError, KeyConflictError, KeyStoreError, type KeyConflictRea
 import type { KeyListPage, KeyPurpose, KeyRecord, KeyStore, NewKeyRecord } from '../keys/store/key-store.js';
 import type { KeyColumn } from '../keys/store/record-row.js';
 import { findLeak } from './leak-check.js';
-import type { ContractTestApi } from './test-api.js';
+import { testsOnFreshSubjects, type ContractTestApi } from './test-api.js';
 import { rejection } from './rejection.js';
 
 /** What one contract test runs against; `setup` makes a fresh one for every test. */
@@ -60,20 +60,7 @@ export interface KeyStoreContractOptions {
 export function runKeyStoreContract(name: string, setup: () => Promise<KeyStoreUnderTest> | KeyStoreUnderTest, options: KeyStoreContractOptions): void {
   const { describe, it } = options.test;
   const timeout = options.timeoutMs ?? 30_000;
-  /** Declares a test that runs on a fresh store. */
-  const test = (title: string, body: (subject: KeyStoreUnderTest) => Promise<void>): void =>
-    it(
-      title,
-      async () => {
-        const subject = await setup();
-        try {
-          await body(subject);
-        } finally {
-          await subject.dispose?.();
-        }
-      },
-      timeout,
-    );
+  const test = testsOnFreshSubjects(it, setup, timeout);
 
   describe(`KeyStore contract: ${name}`, () => {
     test('inserts a record and reads it back exactly; migrate() is idempotent and safe to race', async ({ store }) => {

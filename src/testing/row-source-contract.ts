@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import type { RowKey, RowSource, RowWrite, SourceRow, StoredValue } from '../rotation/row-source.js';
 import { findLeak, renderError } from './leak-check.js';
 import { rejection } from './rejection.js';
-import type { ContractTestApi } from './test-api.js';
+import { testsOnFreshSubjects, type ContractTestApi } from './test-api.js';
 
 /** A table the contract asks for: primary key `id`, nullable text columns. */
 export interface RowTableSpec {
@@ -86,19 +86,7 @@ export interface RowSourceContractOptions {
 export function runRowSourceContract(name: string, setup: () => Promise<RowSourceUnderTest> | RowSourceUnderTest, options: RowSourceContractOptions): void {
   const { describe, it } = options.test;
   const timeout = options.timeoutMs ?? 60_000;
-  const test = (title: string, body: (subject: RowSourceUnderTest) => Promise<void>): void =>
-    it(
-      title,
-      async () => {
-        const subject = await setup();
-        try {
-          await body(subject);
-        } finally {
-          await subject.dispose?.();
-        }
-      },
-      timeout,
-    );
+  const test = testsOnFreshSubjects(it, setup, timeout);
 
   describe(`RowSource contract: ${name}`, () => {
     test('check() passes for text columns and names table.column when one is missing or not text; refuses a missing table, a composite key, a key that is not the primary key', async (subject) => {

@@ -28,3 +28,27 @@ export interface ContractTestApi {
   /** Runs once after the group's tests; `timeout` in milliseconds. */
   afterAll(body: HookBody, timeout?: number): void;
 }
+
+/**
+ * A test declarer whose every test runs on a fresh subject from `setup`, disposed after the
+ * test whatever its outcome: the contract suites give each test its own store or table.
+ */
+export function testsOnFreshSubjects<S extends { dispose?(): Promise<void> | void }>(
+  it: ContractTestApi['it'],
+  setup: () => Promise<S> | S,
+  timeoutMs: number,
+): (title: string, body: (subject: S) => Promise<void>) => void {
+  return (title, body) =>
+    it(
+      title,
+      async () => {
+        const subject = await setup();
+        try {
+          await body(subject);
+        } finally {
+          await subject.dispose?.();
+        }
+      },
+      timeoutMs,
+    );
+}

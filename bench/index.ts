@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys` for
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys|rotation` for
  * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { printCoreBench } from './core.bench.js';
 import { printKeysBench } from './keys.bench.js';
+import { printRotationBench } from './rotation.bench.js';
 import { formatPrismaBench, runPrismaBench } from './prisma.bench.js';
 import { printTokenizeBench } from './tokenize.bench.js';
 
@@ -17,6 +18,7 @@ console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 
 if (want('core')) await printCoreBench();
 if (want('tokenize')) await printTokenizeBench();
 if (want('keys')) await printKeysBench();
+if (want('rotation')) await printRotationBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');
   console.log(formatPrismaBench(await runPrismaBench()));

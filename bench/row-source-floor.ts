@@ -13,28 +13,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as mariadb from 'mariadb';
 import pg from 'pg';
-import type { RowKey, RowSource, SourceRow } from '../src/rotation/row-source.js';
+import type { RowSource } from '../src/rotation/row-source.js';
 import { mysqlRowSource, postgresRowSource, sqliteRowSource } from '../src/rotation/sql-row-source.js';
 import { currentMariadbUrl, currentPostgresUrl, mariadbConfigFrom } from '../test/support/database-servers.js';
+import { FLOOR_BATCH, floorPass } from './floor-pass.js';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
-const BATCH = 500;
+const BATCH = FLOOR_BATCH;
 /** About the length of a sealed e-mail address. */
 const sealed = (i: number): string => `fs1:${randomBytes(60).toString('base64url')}:${i}`;
 
 /** Pages through the table and rewrites every row; returns milliseconds and rows written. */
-async function floor(source: RowSource): Promise<{ ms: number; written: number }> {
-  const start = performance.now();
-  let written = 0;
-  let after: RowKey | undefined;
-  for (;;) {
-    const page = await source.page({ columns: ['secret'], after, limit: BATCH });
-    if (page.length === 0) break;
-    written += (await source.write(page.map((r) => ({ key: r.key, expected: r.values, next: { secret: sealed(Number(r.key)) } })))).length;
-    after = (page[page.length - 1] as SourceRow).key;
-  }
-  return { ms: performance.now() - start, written };
-}
+const floor = (source: RowSource) => floorPass(source, ['secret'], (key) => sealed(Number(key)), BATCH);
 
 function report(name: string, result: { ms: number; written: number }): void {
   if (result.written !== ROWS) throw new Error(`${name}: wrote ${result.written} of ${ROWS} rows`);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigurationError, FieldsealError, KeyStoreError } from '../../errors.js';
 import { driverErrorKind, storeFailure } from './driver-errors.js';
@@ -76,7 +77,7 @@ async function retrying<T>(body: (options: SqlCallOptions) => Promise<T>, signal
       if (signal.aborted || error instanceof FieldsealError || driverErrorKind(error) !== 'retry') throw error;
       // Backoff with jitter, so racing writers (several processes on one SQLite file) spread out.
       const base = Math.min(2 ** attempt * 4, 100);
-      await sleep(base / 2 + Math.random() * base, undefined, { signal });
+      await sleep(base / 2 + randomInt(0, base + 1), undefined, { signal });
     }
   }
 }

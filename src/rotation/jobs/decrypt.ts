@@ -8,11 +8,10 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import type { TokenContext } from '../../seal/sealer.js';
-import { classifyValue, contextOf, plaintextText } from '../columns.js';
+import { contextOf, plaintextText } from '../columns.js';
 import { openValues, valuesOf } from '../column-values.js';
-import type { SourceRow } from '../row-source.js';
 import type { DecryptJobOptions, JobReport } from './job-options.js';
-import { malformedValue, rowError } from './pass-helpers.js';
+import { malformedValue, rowError, sealedValuesOf } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
 /** The confirmation `runDecrypt` requires. */
@@ -35,15 +34,9 @@ function decryptPass({ sealer, source, columns }: PassContext): JobPass {
     notes: indexed.length === 0 ? [] : [`blind index columns (${indexed.join(', ')}) are left as they are`],
     async plan(batch) {
       for (const [col, spec] of columns.entries()) {
-        const sealed: { i: number; row: SourceRow }[] = [];
-        for (const [i, row] of batch.rows.entries()) {
-          const info = classifyValue(row.values[spec.column] ?? null);
-          batch.count(i, col, info.kind === 'null' ? 'nulls' : info.kind);
-          if (info.kind === 'malformed') throw rowError(source, spec, row, malformedValue());
-          if (info.kind !== 'sealed') continue;
-          if (info.mode !== spec.mode) batch.count(i, col, 'wrongMode');
-          sealed.push({ i, row });
-        }
+        const sealed = sealedValuesOf(batch, col, spec, (_, row) => {
+          throw rowError(source, spec, row, malformedValue());
+        });
         const fail = (j: number, error: unknown) => rowError(source, spec, (sealed[j] as (typeof sealed)[number]).row, error);
         const opened = valuesOf(await openValues(sealer, sealed.map(({ row }) => ({ text: row.values[spec.column] as string, ctx: contextOf(spec, row) as TokenContext }))), fail);
         opened.forEach((value, j) => {

@@ -4,10 +4,11 @@
  * @module
  */
 import { ConfigurationError, FieldsealError, FormatError } from '../../errors.js';
-import type { ProtectedColumn } from '../columns.js';
+import { classifyValue, type ProtectedColumn } from '../columns.js';
 import { RowValueError } from '../errors.js';
 import type { RowSource, SourceRow } from '../row-source.js';
 import type { RowFailure } from './job-options.js';
+import type { BatchPlans } from './row-plans.js';
 
 /** The error a job stops with for a row's value (see RowValueError). */
 export function rowError(source: RowSource, spec: ProtectedColumn, row: SourceRow, cause: unknown): RowValueError {
@@ -31,4 +32,27 @@ export function checkKeyIds(ids: readonly string[] | undefined): ReadonlySet<str
   if (!Array.isArray(ids) || ids.length === 0) throw new ConfigurationError('onlyKeyIds must be a non-empty list of key ids');
   for (const id of ids) if (typeof id !== 'string' || !/^[0-9a-f]{8}$/.test(id)) throw new ConfigurationError('onlyKeyIds must be key ids of 8 lowercase hex digits');
   return new Set(ids);
+}
+
+/**
+ * Counts one column's values in a batch by kind (NULL, plaintext, sealed, malformed, wrong
+ * mode) and returns the sealed ones with their key ids; a malformed value goes to
+ * `malformed` (a job stops there, verify records it).
+ */
+export function sealedValuesOf(
+  batch: BatchPlans,
+  col: number,
+  spec: ProtectedColumn,
+  malformed: (i: number, row: SourceRow) => void,
+): { i: number; row: SourceRow; keyId: string }[] {
+  const sealed: { i: number; row: SourceRow; keyId: string }[] = [];
+  for (const [i, row] of batch.rows.entries()) {
+    const info = classifyValue(row.values[spec.column] ?? null);
+    batch.count(i, col, info.kind === 'null' ? 'nulls' : info.kind);
+    if (info.kind === 'malformed') malformed(i, row);
+    if (info.kind !== 'sealed') continue;
+    if (info.mode !== spec.mode) batch.count(i, col, 'wrongMode');
+    sealed.push({ i, row, keyId: info.keyId });
+  }
+  return sealed;
 }

@@ -11,12 +11,12 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import type { TokenContext } from '../../seal/sealer.js';
-import { classifyValue, contextOf } from '../columns.js';
+import { contextOf } from '../columns.js';
 import { openValues, sealValues, valuesOf } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
 import { currentKeyId } from './current-key.js';
-import { checkKeyIds, malformedValue, rowError } from './pass-helpers.js';
+import { checkKeyIds, malformedValue, rowError, sealedValuesOf } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
 /**
@@ -48,20 +48,18 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
         if (spec.mode === 'deterministic') continue;
         const moving: SourceRow[] = [];
         const at: number[] = [];
-        for (const [i, row] of batch.rows.entries()) {
-          const info = classifyValue(row.values[spec.column] ?? null);
-          batch.count(i, col, info.kind === 'null' ? 'nulls' : info.kind);
-          if (info.kind === 'malformed') throw rowError(source, spec, row, malformedValue());
-          if (info.kind !== 'sealed') continue;
-          if (info.mode !== spec.mode) batch.count(i, col, 'wrongMode');
-          if (only !== undefined && !only.has(info.keyId)) continue;
+        const values = sealedValuesOf(batch, col, spec, (_, row) => {
+          throw rowError(source, spec, row, malformedValue());
+        });
+        for (const { i, row, keyId } of values) {
+          if (only !== undefined && !only.has(keyId)) continue;
           let current: string | undefined;
           try {
             current = await currentKeyId(directory, sealer, spec, row);
           } catch (error) {
             throw rowError(source, spec, row, error);
           }
-          if (current === info.keyId) continue;
+          if (current === keyId) continue;
           moving.push(row);
           at.push(i);
         }

@@ -8,11 +8,11 @@
 import { ConfigurationError } from '../../errors.js';
 import type { BlindIndexable, TokenContext } from '../../seal/sealer.js';
 import { equalBytes } from '../../crypto/bytes.js';
-import { blindIndexOptionsOf, classifyValue, contextOf, type BlindIndexColumn, type ProtectedColumn } from '../columns.js';
+import { blindIndexOptionsOf, contextOf, type BlindIndexColumn, type ProtectedColumn } from '../columns.js';
 import { blindIndexValues, isBlindIndexable, openValues } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
-import { malformedValue, rowFailure } from './pass-helpers.js';
+import { malformedValue, rowFailure, sealedValuesOf } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
 /** Opens every sealed value in its context and checks every blind index; the report lists the rows that fail. */
@@ -27,15 +27,7 @@ function verifyPass({ sealer, columns }: PassContext): JobPass {
     writes: false,
     async plan(batch) {
       for (const [col, spec] of columns.entries()) {
-        const sealed: { i: number; row: SourceRow }[] = [];
-        for (const [i, row] of batch.rows.entries()) {
-          const info = classifyValue(row.values[spec.column] ?? null);
-          batch.count(i, col, info.kind === 'null' ? 'nulls' : info.kind);
-          if (info.kind === 'malformed') batch.fail(i, col, rowFailure(spec, row, malformedValue()));
-          if (info.kind !== 'sealed') continue;
-          if (info.mode !== spec.mode) batch.count(i, col, 'wrongMode');
-          sealed.push({ i, row });
-        }
+        const sealed = sealedValuesOf(batch, col, spec, (i, row) => batch.fail(i, col, rowFailure(spec, row, malformedValue())));
         const opened = await openValues(
           sealer,
           sealed.map(({ row }) => ({ text: row.values[spec.column] as string, ctx: contextOf(spec, row) as TokenContext })),

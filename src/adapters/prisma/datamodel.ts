@@ -22,17 +22,31 @@ export interface DatamodelField {
   readonly type: string;
   /** Whether it is a list (to-many relation, scalar list). */
   readonly isList?: boolean;
+  /** The column's name in the database (`@map`), when it differs from the field's; for the rotation jobs. */
+  readonly dbName?: string | null;
+  /** Whether the field is the model's primary key (`@id`); for the rotation jobs. */
+  readonly isId?: boolean;
 }
 
 /** A model: its name and fields. */
 export interface DatamodelModel {
   readonly name: string;
   readonly fields: readonly DatamodelField[];
+  /** The table's name in the database (`@@map`), when it differs from the model's; for the rotation jobs. */
+  readonly dbName?: string | null;
+  /** The PostgreSQL schema of the table (`@@schema`), with multiple schemas; for the rotation jobs. */
+  readonly schema?: string | null;
+  /** A primary key declared with `@@id([...])`: its fields; for the rotation jobs. */
+  readonly primaryKey?: { readonly fields: readonly string[] } | null;
 }
 
 /** A data model in either DMMF shape (see the module comment). */
 export type DatamodelInput =
-  | { readonly models: readonly DatamodelModel[] }
+  | {
+      readonly models: readonly DatamodelModel[];
+      /** The datasource's provider (`sqlite`, `postgresql`, `mysql`, ...), which the rotation jobs' row sources need. */
+      readonly provider?: string;
+    }
   | { readonly models: { readonly [name: string]: { readonly fields: readonly DatamodelField[] } } };
 
 /** Indexed view of one model, built once per extension. */

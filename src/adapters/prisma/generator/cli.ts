@@ -57,6 +57,7 @@ interface Request {
   readonly params?: {
     readonly generator?: { readonly output?: { readonly value?: string | null } | null; readonly config?: Record<string, unknown> };
     readonly dmmf?: GeneratorDmmf;
+    readonly datasources?: ReadonlyArray<{ readonly activeProvider?: string }>;
   };
 }
 
@@ -86,7 +87,8 @@ function handle(request: Request, respond: (message: Record<string, unknown>) =>
       if (!dmmf) throw new Error('fieldseal: the generate request has no DMMF');
       const file = output.endsWith('.ts') ? output : join(output, 'fieldseal.ts');
       const importFrom = request.params?.generator?.config?.importFrom;
-      const text = emitConfigModule(dmmf, typeof importFrom === 'string' ? importFrom : undefined);
+      const provider = request.params?.datasources?.[0]?.activeProvider;
+      const text = emitConfigModule(dmmf, typeof importFrom === 'string' ? importFrom : undefined, typeof provider === 'string' ? provider : undefined);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
       respond({ id: request.id, result: null });

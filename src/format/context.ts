@@ -101,6 +101,10 @@ export function checkContext(ctx: FieldContext): void {
     checkWellFormed(scope, 'context.scope');
   }
   if (ctx.row !== undefined) rowText(ctx.row);
+  const version: unknown = (ctx as { lookupVersion?: unknown }).lookupVersion;
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > 65535)) {
+    throw new InvalidInputError('context.lookupVersion must be an integer from 1 to 65535');
+  }
 }
 
 /**

@@ -35,3 +35,34 @@ export function recordScope(scope: string, subject: string | undefined): string 
 export function subjectScopePrefix(scope: string): string {
   return `${scope}${SUBJECT_SEPARATOR}`;
 }
+
+/** The highest lookup key version a token context may name. */
+export const MAX_LOOKUP_VERSION = 65535;
+
+/** Marks a versioned lookup key's record scope: `~` is not a subject character, so it never names a subject. */
+const LOOKUP_VERSION_MARK = '~v';
+
+/**
+ * Throws ConfigurationError unless `version` is a lookup key version: an integer from 1 (the
+ * scope's original lookup key) to {@link MAX_LOOKUP_VERSION}.
+ */
+export function checkLookupVersion(version: unknown): asserts version is number {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_LOOKUP_VERSION) {
+    throw new ConfigurationError(`lookupVersion must be an integer from 1 to ${MAX_LOOKUP_VERSION}`);
+  }
+}
+
+/**
+ * The record scope of a scope's lookup key of `version`. Version 1 is the scope's own lookup
+ * key (record scope = the scope); a later version, made for a reindex migration, lives at
+ * `scope#~vN`: under the scope's subject prefix, so that shredding the scope destroys every
+ * version, and never equal to a subject's record scope (`~` is not a subject character).
+ */
+export function lookupKeyScope(scope: string, version: number | undefined): string {
+  return version === undefined || version === 1 ? scope : `${scope}${SUBJECT_SEPARATOR}${LOOKUP_VERSION_MARK}${version}`;
+}
+
+/** Whether `recordScope` holds a lookup key (of any version) of `scope`. */
+export function isLookupKeyScopeOf(recordScope: string, scope: string): boolean {
+  return recordScope === scope || (recordScope.startsWith(`${scope}${SUBJECT_SEPARATOR}${LOOKUP_VERSION_MARK}`) && /^\d+$/.test(recordScope.slice(scope.length + 3)));
+}

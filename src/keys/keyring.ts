@@ -27,7 +27,7 @@ import { DataKey } from './data-key.js';
 import { KeyCache, type KeyCacheOptions, type KeyCacheStats } from './key-cache.js';
 import { newKeyId } from './key-id.js';
 import { KeyLoads } from './key-loads.js';
-import { checkScopeName, recordScope, subjectScopePrefix } from './key-scope.js';
+import { checkLookupVersion, checkScopeName, lookupKeyScope, recordScope, subjectScopePrefix } from './key-scope.js';
 import { ProviderCaller, type ProviderCallCounters, type ProviderCallPolicy } from './provider-call.js';
 import { DATA_KEY_BYTES, type KeyProvider } from './provider.js';
 import { RootKeys } from './root-keys.js';
@@ -143,15 +143,16 @@ export class Keyring {
     return this.#leasePrimary('data', recordScope(scope, subject));
   }
 
-  /** The lookup key of a scope, leased, if cached and fresh. Release it after use. */
-  leaseLookupKeySync(scope: string): DataKey | undefined {
-    return this.#primarySync('lookup', scope);
+  /** The lookup key of a scope (of `version`, default 1), leased, if cached and fresh. Release it after use. */
+  leaseLookupKeySync(scope: string, version?: number): DataKey | undefined {
+    return this.#primarySync('lookup', lookupKeyScope(scope, version));
   }
 
-  /** The lookup key of a scope, leased; unwrapped or created when needed. Release it after use. */
-  leaseLookupKey(scope: string): Promise<DataKey> {
+  /** The lookup key of a scope (of `version`, default 1: see `lookupKeyScope`), leased; unwrapped or created when needed. Release it after use. */
+  leaseLookupKey(scope: string, version?: number): Promise<DataKey> {
     checkScopeName(scope);
-    return this.#leasePrimary('lookup', scope);
+    if (version !== undefined) checkLookupVersion(version);
+    return this.#leasePrimary('lookup', lookupKeyScope(scope, version));
   }
 
   /** A data or lookup key by id, leased, if cached and fresh: the no-await hot path of decryption. Release it after use. */
@@ -174,8 +175,9 @@ export class Keyring {
    * the candidates for lookups. Lookup keys do not rotate with data keys, so this is one
    * key unless the scope's lookup keys were migrated. Release each after use.
    */
-  async leaseLookupKeys(scope: string): Promise<DataKey[]> {
-    const primary = await this.leaseLookupKey(scope);
+  async leaseLookupKeys(scope: string, version?: number): Promise<DataKey[]> {
+    const primary = await this.leaseLookupKey(scope, version);
+    scope = lookupKeyScope(scope, version);
     const keys = [primary];
     try {
       // The scope's lookup key ids are read once per staleness period, not per lookup.

@@ -20,7 +20,7 @@ import {
 import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
 import type { DataKey } from '../keys/data-key.js';
 import type { KeyCacheOptions } from '../keys/key-cache.js';
-import { checkScopeName, DEFAULT_SCOPE, recordScope } from '../keys/key-scope.js';
+import { checkScopeName, DEFAULT_SCOPE, isLookupKeyScopeOf, lookupKeyScope, recordScope } from '../keys/key-scope.js';
 import { Keyring, type KeyringStats } from '../keys/keyring.js';
 import type { KeyListPage, KeyRecord, KeyStore } from '../keys/store/key-store.js';
 import type { ProviderCallPolicy } from '../keys/provider-call.js';
@@ -29,6 +29,8 @@ import { BLIND_INDEX_DEFAULT_BITS, blindIndexInput, blindIndexValue, checkBlindI
 import type { Normalizer } from '../tokenize/normalize.js';
 import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
 import { fieldCipher } from './field-ciphers.js';
+import type { AuditOptions, AuditStats } from './audit-events.js';
+import { Auditor, describeRead, describeReads, type AuditDetails } from './auditor.js';
 import { randomizedField, type PlaintextToSeal, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
@@ -50,6 +52,15 @@ export interface TokenContext extends FieldContext {
    * domain is model + field, so one field's tokens never match another's.
    */
   readonly domain?: string;
+  /**
+   * Which of the scope's lookup keys makes the token: 1 (default) is the scope's original
+   * lookup key; a reindex migration writes a shadow column under version 2, 3, ... (each
+   * version its own key, created on first use), so that the old and the new column stay
+   * consistent side by side while the job backfills the new one. The context otherwise
+   * stays the logical field's. Deterministic texts carry their key id, so `decrypt` opens
+   * any version of the scope without being told.
+   */
+  readonly lookupVersion?: number;
 }
 
 /** Options of {@link Sealer.blindIndex}. */
@@ -100,6 +111,12 @@ export interface SealerOptions {
   readonly maxTextLength?: number;
   /** Load (or create) the root key and the default scope's keys during `createSealer`, so that misconfiguration fails at start-up (default true). */
   readonly warm?: boolean;
+  /**
+   * Audit events for every decrypt call (one per batch), detokenize and key operation,
+   * with the actor and purpose of the enclosing `withAccess` and never a value; sinks and
+   * `withAccess` are in `fieldseal/privacy`. Default: no auditing.
+   */
+  readonly audit?: AuditOptions;
 }
 
 /** Sealer counters. */
@@ -108,6 +125,8 @@ export interface SealerStats extends KeyringStats {
   readonly decryptions: number;
   /** Decryptions that failed (tampering, wrong context, unknown or destroyed key, bad format). */
   readonly decryptionFailures: number;
+  /** Audit counters, when the Sealer audits: events recorded, dropped, reads refused. */
+  readonly audit?: AuditStats;
 }
 
 /**
@@ -138,6 +157,8 @@ export class Sealer {
   #encryptions = 0;
   #decryptions = 0;
   #decryptionFailures = 0;
+  /** Emits the audit events (undefined without the `audit` option). */
+  readonly auditor: Auditor | undefined;
 
   /** Prefer {@link createSealer}, which also checks the configuration by loading a key. */
   constructor(options: SealerOptions) {
@@ -157,6 +178,27 @@ export class Sealer {
       throw new ConfigurationError(`maxTextLength must be an integer of at least ${ciphertextLength(0)}`);
     }
     this.#maxPlaintextBytes = largestPlaintext(this.#maxTextLength);
+    this.auditor = options.audit === undefined ? undefined : new Auditor(options.audit);
+  }
+
+  /**
+   * Runs `operation`, then records its audit event before returning its result (under
+   * `onSinkError: 'fail-read'` a read whose event is lost returns no plaintext); a failed
+   * operation is recorded as such and its error rethrown.
+   */
+  async #audited<R>(details: (result: R | undefined) => AuditDetails, operation: () => Promise<R>): Promise<R> {
+    const auditor = this.auditor;
+    if (auditor === undefined) return operation();
+    let result: R;
+    try {
+      result = await operation();
+    } catch (error) {
+      await auditor.record(details(undefined), error);
+      throw error;
+    }
+    const recording = auditor.record(details(result));
+    if (recording !== undefined) await recording;
+    return result;
   }
 
   /**
@@ -166,7 +208,7 @@ export class Sealer {
    */
   #checkKeyFits(key: DataKey, algorithm: number, ctx: TokenContext): void {
     const scope = ctx.scope ?? this.defaultScope;
-    const fits = algorithm === Algorithm.aesSiv ? key.purpose === 'lookup' && key.scope === scope : key.purpose === 'data' && key.scope === (ctx.subject === undefined ? scope : recordScope(scope, ctx.subject));
+    const fits = algorithm === Algorithm.aesSiv ? key.purpose === 'lookup' && isLookupKeyScopeOf(key.scope, scope) : key.purpose === 'data' && key.scope === (ctx.subject === undefined ? scope : recordScope(scope, ctx.subject));
     if (!fits) throw new DecryptionError('decryption failed: the value belongs to another key scope or subject');
   }
 
@@ -204,7 +246,11 @@ export class Sealer {
    * Throws FormatError (not a sealed value), KeyNotFoundError / KeyDestroyedError, or
    * DecryptionError (tampered, or sealed for another model, field, row or domain).
    */
-  async decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+  decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+    return this.auditor === undefined ? this.#decrypt<T>(text, ctx) : this.#audited(() => describeRead('decrypt', text, ctx), () => this.#decrypt<T>(text, ctx));
+  }
+
+  async #decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
     try {
       checkContext(ctx);
       const envelope = parseText(text, this.#maxTextLength);
@@ -268,11 +314,11 @@ export class Sealer {
           const valueScope = ctx.scope ?? this.defaultScope;
           // Deterministic values use the scope's lookup key; randomized ones the data key of the scope or subject.
           const subject = deterministic ? undefined : ctx.subject;
-          const keyScope = subject === undefined ? valueScope : recordScope(valueScope, subject);
+          const keyScope = deterministic ? lookupKeyScope(valueScope, ctx.lookupVersion) : recordScope(valueScope, subject);
           if (key === undefined || keyScope !== scope) {
             scope = keyScope;
             key = deterministic
-              ? (this.keyring.leaseLookupKeySync(valueScope) ?? (await this.keyring.leaseLookupKey(valueScope)))
+              ? (this.keyring.leaseLookupKeySync(valueScope, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(valueScope, ctx.lookupVersion)))
               : (this.keyring.leaseDataKeySync(valueScope, subject) ?? (await this.keyring.leaseDataKey(valueScope, subject)));
             held.push(key);
           }
@@ -304,11 +350,15 @@ export class Sealer {
    * this throws the error `decrypt` would throw for the first failing value in input
    * order, and returns no plaintext.
    */
-  async decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+  decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    return this.auditor === undefined ? this.#decryptMany<T>(items) : this.#audited(() => describeReads('decrypt', items), () => this.#decryptMany<T>(items));
+  }
+
+  async #decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
     // A few values open faster one by one: a batch's setup costs more than it saves.
     if (items.length < BATCH_MIN) {
       const values: T[] = [];
-      for (const { text, ctx } of items) values.push(await this.decrypt<T>(text, ctx));
+      for (const { text, ctx } of items) values.push(await this.#decrypt<T>(text, ctx));
       return values;
     }
     const values = new Array<T>(items.length);
@@ -443,7 +493,7 @@ export class Sealer {
     const { type, bytes } = encodeValue(value);
     this.#checkSize(bytes);
     const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leaseLookupKeySync(scope) ?? (await this.keyring.leaseLookupKey(scope));
+    const key = this.keyring.leaseLookupKeySync(scope, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(scope, ctx.lookupVersion));
     try {
       const text = toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
       this.#encryptions++;
@@ -466,12 +516,12 @@ export class Sealer {
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    return this.#withLookupKeys(ctx.scope, (key) => toText(deterministicField(key, ctx).seal(type, bytes)));
+    return this.#withLookupKeys(ctx, (key) => toText(deterministicField(key, ctx).seal(type, bytes)));
   }
 
-  /** `compute` under every lookup candidate key of the scope, primary first, each leased meanwhile. */
-  async #withLookupKeys<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R[]> {
-    const keys = await this.keyring.leaseLookupKeys(scope ?? this.defaultScope);
+  /** `compute` under every lookup candidate key of the context's scope and lookup version, primary first, each leased meanwhile. */
+  async #withLookupKeys<R>(ctx: { readonly scope?: string; readonly lookupVersion?: number }, compute: (key: DataKey) => R): Promise<R[]> {
+    const keys = await this.keyring.leaseLookupKeys(ctx.scope ?? this.defaultScope, ctx.lookupVersion);
     try {
       return keys.map(compute);
     } finally {
@@ -479,10 +529,10 @@ export class Sealer {
     }
   }
 
-  /** `compute` under the scope's lookup key, leased meanwhile. */
-  async #withLookupKey<R>(scope: string | undefined, compute: (key: DataKey) => R): Promise<R> {
-    const name = scope ?? this.defaultScope;
-    const key = this.keyring.leaseLookupKeySync(name) ?? (await this.keyring.leaseLookupKey(name));
+  /** `compute` under the lookup key of the context's scope and lookup version, leased meanwhile. */
+  async #withLookupKey<R>(ctx: { readonly scope?: string; readonly lookupVersion?: number }, compute: (key: DataKey) => R): Promise<R> {
+    const name = ctx.scope ?? this.defaultScope;
+    const key = this.keyring.leaseLookupKeySync(name, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(name, ctx.lookupVersion));
     try {
       return compute(key);
     } finally {
@@ -496,7 +546,7 @@ export class Sealer {
    */
   async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
     const { input, bits } = prepareBlindIndex(value, options);
-    return this.#withLookupKey(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+    return this.#withLookupKey(options, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /** {@link blindIndex} of many values, each with its options, with one key look-up per run of equal scopes. */
@@ -509,12 +559,13 @@ export class Sealer {
         const { value, options } = items[i] as (typeof items)[number];
         const { input, bits } = prepareBlindIndex(value, options);
         const valueScope = options.scope ?? this.defaultScope;
-        if (key === undefined || valueScope !== scope) {
+        const keyScope = lookupKeyScope(valueScope, options.lookupVersion);
+        if (key === undefined || keyScope !== scope) {
           // The index is computed before the next await, so one lease at a time is enough.
           key?.release();
           key = undefined;
-          scope = valueScope;
-          key = this.keyring.leaseLookupKeySync(scope) ?? (await this.keyring.leaseLookupKey(scope));
+          scope = keyScope;
+          key = this.keyring.leaseLookupKeySync(valueScope, options.lookupVersion) ?? (await this.keyring.leaseLookupKey(valueScope, options.lookupVersion));
         }
         out[i] = blindIndexValue(blindIndexKey(key, options), input, bits);
       }
@@ -527,7 +578,7 @@ export class Sealer {
   /** The blind index of `value` under every live lookup key of the scope, primary first: one index unless the scope's lookup keys were migrated. */
   async blindIndexCandidates(value: BlindIndexable, options: BlindIndexOptions): Promise<string[]> {
     const { input, bits } = prepareBlindIndex(value, options);
-    return this.#withLookupKeys(options.scope, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+    return this.#withLookupKeys(options, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 
   /**
@@ -542,14 +593,16 @@ export class Sealer {
 
   /** Reverses {@link fpe}. Pass `keyId` only for tokens made under an older lookup key of the scope. */
   async detokenize(token: string, options: FpeOptions): Promise<string> {
-    checkContext(options);
-    return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
+    return this.#audited(() => ({ operation: 'detokenize', model: options?.model, field: options?.field, keyId: options?.keyId, count: 1 }), async () => {
+      checkContext(options);
+      return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
+    });
   }
 
   /** The token of `value` under every live lookup key of the scope, primary first, with each key's id: one token unless the scope's lookup keys were migrated. */
   async fpeCandidates(value: string, options: Omit<FpeOptions, 'keyId'>): Promise<{ keyId: string; token: string }[]> {
     checkContext(options);
-    return this.#withLookupKeys(options.scope, (key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
+    return this.#withLookupKeys(options, (key) => ({ keyId: key.id, token: fpeTokenizer(key, options).tokenize(value, fpeTweak(options)) }));
   }
 
   /**
@@ -562,7 +615,7 @@ export class Sealer {
     const domain = options.domain ?? '';
     if (typeof domain !== 'string' || domain.includes('\0') || !domain.isWellFormed()) throw new InvalidInputError('pseudonym domain must be a well-formed string without NUL');
     // The pseudonymizer keeps its own derived subkey, so the lookup key's lease ends here.
-    if (options.keyId === undefined) return this.#withLookupKey(options.scope, (key) => makePseudonymizer(key, domain));
+    if (options.keyId === undefined) return this.#withLookupKey(options, (key) => makePseudonymizer(key, domain));
     const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
     try {
       if (key.purpose !== 'lookup' || key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`key ${options.keyId} is not a lookup key of this scope`);
@@ -574,10 +627,10 @@ export class Sealer {
 
   /** `compute` under the FPE key: the scope's primary, or the key named by `keyId`; leased meanwhile. */
   async #withTokenKey<R>(options: FpeOptions, compute: (key: DataKey) => R): Promise<R> {
-    if (options.keyId === undefined) return this.#withLookupKey(options.scope, compute);
+    if (options.keyId === undefined) return this.#withLookupKey(options, compute);
     const key = await this.keyring.leaseKey(keyIdFromString(options.keyId));
     try {
-      if (key.purpose !== 'lookup' || key.scope !== (options.scope ?? this.defaultScope)) throw new InvalidInputError(`key ${options.keyId} is not a lookup key of this scope`);
+      if (key.purpose !== 'lookup' || key.scope !== lookupKeyScope(options.scope ?? this.defaultScope, options.lookupVersion)) throw new InvalidInputError(`key ${options.keyId} is not a lookup key of this scope`);
       return compute(key);
     } finally {
       key.release();
@@ -601,6 +654,7 @@ export class Sealer {
       encryptions: this.#encryptions,
       decryptions: this.#decryptions,
       decryptionFailures: this.#decryptionFailures,
+      ...(this.auditor === undefined ? {} : { audit: this.auditor.stats() }),
     };
   }
 
@@ -614,12 +668,13 @@ export class Sealer {
    * decrypt. Lookup tokens (deterministic, blind index, FPE, pseudonyms) do not change.
    */
   async rotateDataKey(options: { readonly scope?: string; readonly subject?: string } = {}): Promise<KeyRecord> {
-    return this.keyring.rotateDataKey(options.scope ?? this.defaultScope, options.subject);
+    const scope = options.scope ?? this.defaultScope;
+    return this.#audited((key) => ({ operation: 'rotate-data-key', keyId: key?.id, count: 1, scope, subject: options.subject }), () => this.keyring.rotateDataKey(scope, options.subject));
   }
 
   /** Re-wraps the root keys under a new KEK (a kekRef of the current provider, or a new provider): one KMS call per root key. No value changes. */
   async rewrapDataKeys(to: string | KeyProvider): Promise<{ rewrapped: number }> {
-    return this.keyring.rewrap(to);
+    return this.#audited((done) => ({ operation: 'rewrap', count: done?.rewrapped ?? 0 }), () => this.keyring.rewrap(to));
   }
 
   /**
@@ -628,7 +683,7 @@ export class Sealer {
    * `allowPrimary` is set (rotate first; to erase a whole scope or subject, use {@link shred}).
    */
   async destroyDataKey(id: string, options: { readonly allowPrimary?: boolean } = {}): Promise<void> {
-    await this.keyring.destroy([id], options);
+    await this.#audited(() => ({ operation: 'destroy-data-key', keyId: typeof id === 'string' ? id : null, count: 1 }), () => this.keyring.destroy([id], options));
   }
 
   /**
@@ -641,7 +696,7 @@ export class Sealer {
   async shred(target: string | { readonly scope?: string; readonly subject?: string }): Promise<number> {
     const { scope, subject } = typeof target === 'string' ? { scope: target, subject: undefined } : { scope: target.scope ?? this.defaultScope, subject: target.subject };
     if (subject === undefined && scope === this.defaultScope) throw new ConfigurationError('refusing to shred the default scope; destroy its keys one by one if you mean it');
-    return this.keyring.shred(scope, subject);
+    return this.#audited((destroyed) => ({ operation: 'shred', count: destroyed ?? 0, scope, subject }), () => this.keyring.shred(scope, subject));
   }
 
   toJSON(): { sealer: string } {

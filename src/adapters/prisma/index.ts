@@ -31,6 +31,20 @@ export {
 } from './config.js';
 export type { DatamodelField, DatamodelInput, DatamodelModel } from './datamodel.js';
 export { fieldsealRaw, type RawFieldHelpers } from './raw.js';
+export { createWithFieldseal, type PrismaClientLike, type WithFieldseal, type WithFieldsealOptions } from './typed-client.js';
+export type {
+  ExtendablePrismaClient,
+  FieldTypeInfo,
+  FieldsealClient,
+  LogicalFilter,
+  LogicalInputTypes,
+  LogicalOutputTypes,
+  ModelTypeInfo,
+  ModelsTypeInfo,
+  SealedTypeMap,
+  SealedTypeMapCb,
+} from './types.js';
+export { prismaRowSource, type PrismaRowSourceOptions, type PrismaModelSource, type SkippedField } from './row-source.js';
 export { classifyStored, needsSealing, openValue, sealValue, type StoredState } from './field-access.js';
 export type { FieldSealer, RowKey } from './sealer-port.js';
 export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError } from '../../errors.js';

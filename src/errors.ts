@@ -22,7 +22,9 @@ export type FieldsealErrorCode =
   | 'KEY_WIPED'
   | 'KEY_USAGE_LIMIT'
   | 'KEY_CONFLICT'
-  | 'ROW_SOURCE_FAILED';
+  | 'ROW_SOURCE_FAILED'
+  | 'AUDIT_FAILED'
+  | 'INVENTORY_FAILED';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -191,5 +193,30 @@ export class UnsupportedQueryError extends FieldsealError {
     this.model = model;
     this.field = field;
     this.operator = operator;
+  }
+}
+
+/**
+ * A read was refused because its audit event could not be recorded: the sink threw,
+ * rejected, or did not answer in time, under `onSinkError: 'fail-read'`. No plaintext was
+ * returned. The sink's own error is the `cause`.
+ */
+export class AuditError extends FieldsealError {
+  /** The operation whose event was lost, e.g. `decrypt`. */
+  readonly operation: string;
+  constructor(operation: string, message: string, options?: { cause?: unknown }) {
+    super('AUDIT_FAILED', `${operation} refused: ${message}`, options);
+    this.operation = operation;
+  }
+}
+
+/**
+ * A data inventory could not read the database's catalog or sample a table: the database
+ * refused a statement, went away or took too long. The message names the database and the
+ * table; never a stored value.
+ */
+export class InventoryError extends FieldsealError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVENTORY_FAILED', message, options);
   }
 }

@@ -8,6 +8,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     prisma: 'src/adapters/prisma/index.ts',
     rotation: 'src/rotation/index.ts',
+    privacy: 'src/privacy/index.ts',
     'prisma-generator': 'src/adapters/prisma/generator/bin.ts',
     cli: 'src/cli/main.ts',
   },
@@ -23,5 +24,5 @@ export default defineConfig({
   treeshake: true,
   // Optional peers: never bundled; the subpath that needs one loads it at run time through
   // requireOptionalPeer (src/optional-peer.ts), so a missing peer is named in the error.
-  external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals'],
+  external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals', '@opentelemetry/api'],
 });

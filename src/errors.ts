@@ -24,7 +24,8 @@ export type FieldsealErrorCode =
   | 'KEY_CONFLICT'
   | 'ROW_SOURCE_FAILED'
   | 'AUDIT_FAILED'
-  | 'INVENTORY_FAILED';
+  | 'INVENTORY_FAILED'
+  | 'LOOKUP_INTEGRITY';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -207,6 +208,23 @@ export class AuditError extends FieldsealError {
   constructor(operation: string, message: string, options?: { cause?: unknown }) {
     super('AUDIT_FAILED', `${operation} refused: ${message}`, options);
     this.operation = operation;
+  }
+}
+
+/**
+ * A row found by a lookup on a protected field holds another value than the one looked up:
+ * its blind index (or lookup token) was changed or copied from another row in the database.
+ * The adapter opens the field of every row such a lookup returns and fails closed rather
+ * than hand back another customer's row. Names model and field, never a value.
+ */
+export class LookupIntegrityError extends FieldsealError {
+  /** The model and the protected field whose opened value did not match the lookup. */
+  readonly model: string;
+  readonly field: string;
+  constructor(model: string, field: string) {
+    super('LOOKUP_INTEGRITY', `${model}.${field}: a row found by a lookup on this field holds another value (its lookup token was changed or copied from another row); the values are not shown`);
+    this.model = model;
+    this.field = field;
   }
 }
 

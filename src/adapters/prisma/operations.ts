@@ -8,6 +8,7 @@ import { ConfigurationError } from '../../errors.js';
 import { checkDistinct, checkOrderBy, defaultPlan, rewriteReadArgs, rewriteSelection, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
 import { rewriteWhere } from './where.js';
+import { verifiableChecks, type LookupCheck } from './lookup-checks.js';
 import { PendingWrites } from './pending-writes.js';
 import { rewriteCreateData, rewriteUpdateData, type WriteRuntime } from './write-args.js';
 
@@ -66,29 +67,32 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
     case 'updateManyAndReturn': {
       const unique = operation === 'update';
       const out: Record<string, unknown> = { ...args };
+      const checks = operation === 'updateMany' ? undefined : [];
       const [where, data] = await Promise.all([
-        rewriteWhere(rt, modelName, args.where, unique),
+        rewriteWhere(rt, modelName, args.where, unique, checks),
         rewriteUpdateData(rt, modelName, args.data, unique ? args.where : undefined),
       ]);
       if (args.where !== undefined) out.where = where;
       out.data = data;
-      return withSelection(rt, modelName, operation, args, out);
+      return withSelection(rt, modelName, operation, args, out, verifiableChecks(checks, args.data));
     }
     case 'upsert': {
       const out: Record<string, unknown> = { ...args };
+      const checks: LookupCheck[] = [];
       const [where, create, update] = await Promise.all([
-        rewriteWhere(rt, modelName, args.where, true),
+        rewriteWhere(rt, modelName, args.where, true, checks),
         rewriteCreateData(rt, modelName, args.create),
         rewriteUpdateData(rt, modelName, args.update, args.where),
       ]);
       Object.assign(out, { where, create, update });
-      return withSelection(rt, modelName, operation, args, out);
+      return withSelection(rt, modelName, operation, args, out, verifiableChecks(checks, args.update, args.create));
     }
     case 'delete':
     case 'deleteMany': {
       const out: Record<string, unknown> = { ...args };
-      if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where, operation === 'delete');
-      return withSelection(rt, modelName, operation, args, out);
+      const checks = operation === 'delete' ? [] : undefined;
+      if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where, operation === 'delete', checks);
+      return withSelection(rt, modelName, operation, args, out, checks);
     }
     default:
       // Fail closed: an operation this adapter does not know (a future Prisma addition,
@@ -100,9 +104,17 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
   }
 }
 
-async function withSelection(rt: Runtime, modelName: string, operation: string, args: Record<string, unknown>, out: Record<string, unknown>): Promise<Rewritten> {
+async function withSelection(
+  rt: Runtime,
+  modelName: string,
+  operation: string,
+  args: Record<string, unknown>,
+  out: Record<string, unknown>,
+  checks: readonly LookupCheck[] = [],
+): Promise<Rewritten> {
   if (operation === 'createMany' || operation === 'updateMany' || operation === 'deleteMany') return { args: out, plan: undefined };
   const plan = defaultPlan(modelName);
+  plan.checks.push(...checks);
   await rewriteSelection(rt, modelInfo(rt, modelName), args, out, plan);
   return { args: out, plan };
 }

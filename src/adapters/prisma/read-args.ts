@@ -7,6 +7,7 @@
  * @module
  */
 import type { ProtectedField } from './config.js';
+import type { LookupCheck } from './lookup-checks.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 import { rewriteWhere } from './where.js';
 
@@ -17,11 +18,13 @@ export interface ResultPlan {
   readonly strip: string[];
   /** Plans of selected relations (absent: default plan of the related model). */
   readonly relations: Map<string, ResultPlan>;
+  /** Conditions of the query's where on protected fields, verified on every record of the result. */
+  readonly checks: LookupCheck[];
 }
 
 /** A plan with nothing to strip, for a model. */
 export function defaultPlan(model: string): ResultPlan {
-  return { model, strip: [], relations: new Map() };
+  return { model, strip: [], relations: new Map(), checks: [] };
 }
 
 /** Refuses `orderBy` on protected fields (ciphertext order is meaningless), through relations. */
@@ -71,18 +74,29 @@ export async function rewriteReadArgs(
   const plan = defaultPlan(modelName);
   if (!model.reachesProtected) return { args: out, plan };
   const jobs: Promise<unknown>[] = [];
-  if (args.where !== undefined) jobs.push(rewriteWhere(rt, modelName, args.where, options.uniqueWhere === true).then((w) => (out.where = w)));
+  if (args.where !== undefined) jobs.push(rewriteWhere(rt, modelName, args.where, options.uniqueWhere === true, plan.checks).then((w) => (out.where = w)));
   if (args.cursor !== undefined) jobs.push(rewriteWhere(rt, modelName, args.cursor, true).then((w) => (out.cursor = w)));
   checkOrderBy(rt, modelName, args.orderBy);
   checkDistinct(rt, modelName, args.distinct);
-  jobs.push(rewriteSelection(rt, model, args, out, plan));
+  rewriteRelationSelections(rt, model, args, out, plan, jobs);
   await Promise.all(jobs);
+  finishSelection(model, args, out, plan);
   return { args: out, plan };
 }
 
-/** Rewrites `select` / `include` / `omit` of `args` into `out`, filling `plan`. */
+/**
+ * Rewrites `select` / `include` / `omit` of `args` into `out`, filling `plan`. Call it once
+ * `plan.checks` holds the checks of the operation's where (their fields are selected).
+ */
 export async function rewriteSelection(rt: Runtime, model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan): Promise<void> {
   const jobs: Promise<unknown>[] = [];
+  rewriteRelationSelections(rt, model, args, out, plan, jobs);
+  await Promise.all(jobs);
+  finishSelection(model, args, out, plan);
+}
+
+/** Rewrites the relations selected in `select` / `include` (their own read arguments), adding the work to `jobs`. */
+function rewriteRelationSelections(rt: Runtime, model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan, jobs: Promise<unknown>[]): void {
   for (const key of ['select', 'include'] as const) {
     const selection = args[key];
     if (!isPlainObject(selection)) continue;
@@ -106,31 +120,48 @@ export async function rewriteSelection(rt: Runtime, model: ModelInfo, args: Reco
       }
     }
   }
-  // Row-bound fields need their row column in the result to be opened.
-  if (model.rowColumns.size === 0) {
-    await Promise.all(jobs);
-    return;
-  }
-  const select = out.select as Record<string, unknown> | undefined;
-  const omit = isPlainObject(args.omit) ? (args.omit as Record<string, unknown>) : undefined;
-  for (const field of model.fields.values()) {
-    if (field.row === undefined || !isReturned(field, select, omit)) continue;
-    if (select !== undefined && !select[field.row]) {
-      select[field.row] = true;
-      if (!plan.strip.includes(field.row)) plan.strip.push(field.row);
-    } else if (select === undefined && omit?.[field.row] === true) {
-      const nextOmit = (out.omit === args.omit ? { ...omit } : out.omit) as Record<string, unknown>;
-      nextOmit[field.row] = false;
-      out.omit = nextOmit;
-      if (!plan.strip.includes(field.row)) plan.strip.push(field.row);
-    }
-  }
-  await Promise.all(jobs);
 }
 
-function isReturned(field: ProtectedField, select: Record<string, unknown> | undefined, omit: Record<string, unknown> | undefined): boolean {
-  if (select !== undefined) return Boolean(select[field.field]);
-  return omit?.[field.field] !== true;
+/**
+ * Makes the result hold what opening and checking it needs: the fields of blind index
+ * lookup checks, and the row column of every row-bound field returned. Columns the query
+ * did not ask for are selected (or un-omitted) and recorded in `plan.strip`.
+ */
+function finishSelection(model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan): void {
+  if (plan.checks.length > 0) {
+    for (const check of plan.checks) {
+      // Deterministic checks run only when the field is returned anyway (their token opens to its own value).
+      if (check.select) ensureReturned(args, out, plan, check.field.field);
+    }
+  }
+  // Row-bound fields need their row column in the result to be opened.
+  if (model.rowColumns.size === 0) return;
+  for (const field of model.fields.values()) {
+    if (field.row === undefined || !isReturned(field.field, out)) continue;
+    ensureReturned(args, out, plan, field.row);
+  }
+}
+
+/** Selects `column` (or lifts its omission) when the result would not hold it, and records it for removal. */
+function ensureReturned(args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan, column: string): void {
+  if (isReturned(column, out)) return;
+  const select = out.select as Record<string, unknown> | undefined;
+  if (select !== undefined) {
+    if (select === args.select) out.select = { ...select, [column]: true };
+    else select[column] = true;
+  } else {
+    const omit = out.omit as Record<string, unknown>;
+    out.omit = omit === args.omit ? { ...omit, [column]: false } : Object.assign(omit, { [column]: false });
+  }
+  if (!plan.strip.includes(column)) plan.strip.push(column);
+}
+
+/** Whether the rewritten arguments `out` return `column`. */
+function isReturned(column: string, out: Record<string, unknown>): boolean {
+  const select = out.select;
+  if (isPlainObject(select)) return Boolean(select[column]);
+  const omit = out.omit;
+  return !(isPlainObject(omit) && omit[column] === true);
 }
 
 async function rewriteCountSelect(rt: Runtime, model: ModelInfo, count: Record<string, unknown>): Promise<unknown> {

@@ -7,19 +7,23 @@
  */
 import type { ProtectedField } from './config.js';
 import { openValues, rowKey, type StoredValue } from './field-access.js';
+import { verifyLookup, type LookupCheck } from './lookup-checks.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
 
 /** Opens every protected field in `result` (a record, a list of records, or anything else) in place. */
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
   const jobs: OpenJob[] = [];
-  collect(rt, plan, result, jobs);
+  const checks: CheckJob[] = [];
+  collect(rt, plan, result, jobs, checks);
   // Every protected value in one batch: the Sealer opens a field's short values with a few
   // AES calls per chunk instead of two or three per value (it chunks large batches itself).
   const opened = await openValues(rt.sealer, jobs);
+  // Verified before any value is handed out: a row found through a copied lookup token fails the whole result.
+  for (const { check, at } of checks) verifyLookup(check, at < 0 ? null : opened[at]);
   for (let i = 0; i < jobs.length; i++) {
     const job = jobs[i] as OpenJob;
-    job.target[job.field.field] = opened[i];
+    if (job.keep) job.target[job.field.field] = opened[i];
   }
   return result;
 }
@@ -55,27 +59,44 @@ export function fluentPlan(rt: Runtime, plan: ResultPlan, operation: string, arg
 
 interface OpenJob extends StoredValue {
   readonly target: Record<string, unknown>;
+  /** False for a field selected only to check a lookup: opened and checked, never returned. */
+  readonly keep: boolean;
 }
 
-function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[]): void {
+/** A lookup check on one record: the index of its field's open job, or -1 when the record holds null there. */
+interface CheckJob {
+  readonly check: LookupCheck;
+  readonly at: number;
+}
+
+function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[], checks: CheckJob[]): void {
   if (result === null || typeof result !== 'object') return;
   if (Array.isArray(result)) {
-    for (const row of result) collect(rt, plan, row, jobs);
+    for (const row of result) collect(rt, plan, row, jobs, checks);
     return;
   }
   const model = modelInfo(rt, plan.model);
   if (!model.reachesProtected) return;
   const row = result as Record<string, unknown>;
+  const first = jobs.length;
   for (const field of model.fields.values()) {
     const stored = row[field.field];
     if (stored === undefined || stored === null || field.mode === 'blindIndex') continue;
     const key = field.row === undefined ? undefined : rowKey(field, row[field.row]);
-    jobs.push({ target: row, field, stored, row: key });
+    jobs.push({ target: row, field, stored, row: key, keep: plan.strip.length === 0 || !plan.strip.includes(field.field) });
+  }
+  for (const check of plan.checks) {
+    const stored = row[check.field.field];
+    // A field the result does not hold was neither selected nor needed (a deterministic check).
+    if (stored === undefined) continue;
+    let at = -1;
+    for (let i = first; i < jobs.length; i++) if ((jobs[i] as OpenJob).field === check.field) at = i;
+    checks.push({ check, at });
   }
   for (const [name, relation] of model.shape.relations) {
     const nested = row[name];
     if (nested === undefined || nested === null) continue;
-    collect(rt, plan.relations.get(name) ?? defaultPlan(relation.model), nested, jobs);
+    collect(rt, plan.relations.get(name) ?? defaultPlan(relation.model), nested, jobs, checks);
   }
   for (const column of plan.strip) delete row[column];
 }

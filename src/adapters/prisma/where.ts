@@ -9,6 +9,7 @@
 import { Decimal } from './decimal.js';
 import type { ProtectedField } from './config.js';
 import { indexLookup, lookupTokens } from './field-access.js';
+import { blindIndexCheck, deterministicCheck, type LookupCheck } from './lookup-checks.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 
 const LOGICAL = new Set(['AND', 'OR', 'NOT']);
@@ -25,19 +26,26 @@ function isScalarValue(value: unknown): boolean {
  * delete, upsert, connect, cursor...): its protected unique fields become the single token
  * the column holds for the value. Lookup tokens do not change when data keys rotate, so
  * that one token matches rows written under every data key.
+ *
+ * `checks`, when given, receives a {@link LookupCheck} for every condition on a protected
+ * field that each matching row must satisfy (top level and `AND`; not under `OR`, `NOT` or
+ * relation filters), so that the rows returned can be verified against the lookup.
  */
-export async function rewriteWhere(rt: Runtime, modelName: string, where: unknown, unique = false): Promise<unknown> {
+export async function rewriteWhere(rt: Runtime, modelName: string, where: unknown, unique = false, checks?: LookupCheck[]): Promise<unknown> {
   if (!isPlainObject(where)) return where;
   const model = modelInfo(rt, modelName);
   if (!model.reachesProtected) return where;
+  if (model.fields.size > 0) checkOneKeyPerColumn(model, where);
   const out: Record<string, unknown> = {};
   const extra: Record<string, unknown>[] = [];
   const jobs: Promise<void>[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
     if (LOGICAL.has(key)) {
+      // Every row matches each AND condition; OR and NOT conditions tell nothing about one row.
+      const inner = key === 'AND' ? checks : undefined;
       jobs.push(
-        (Array.isArray(value) ? Promise.all(value.map((w) => rewriteWhere(rt, modelName, w))) : rewriteWhere(rt, modelName, value)).then((v) => {
+        (Array.isArray(value) ? Promise.all(value.map((w) => rewriteWhere(rt, modelName, w, false, inner))) : rewriteWhere(rt, modelName, value, false, inner)).then((v) => {
           out[key] = v;
         }),
       );
@@ -54,13 +62,13 @@ export async function rewriteWhere(rt: Runtime, modelName: string, where: unknow
     }
     const field = model.fields.get(key);
     if (field) {
-      jobs.push(rewriteFieldFilter(rt, field, value, unique, out, extra));
+      jobs.push(rewriteFieldFilter(rt, field, value, unique, out, extra, checks));
       continue;
     }
     if (!model.shape.scalars.has(key) && isPlainObject(value) && model.fields.size > 0) {
       // A compound unique (`a_b: { a, b }`): its protected parts are equality values.
       jobs.push(
-        rewriteCompound(rt, model, value).then((v) => {
+        rewriteCompound(rt, model, value, checks).then((v) => {
           out[key] = v;
         }),
       );
@@ -89,13 +97,13 @@ async function rewriteRelationFilter(rt: Runtime, target: string, isList: boolea
   return rewriteWhere(rt, target, value);
 }
 
-async function rewriteCompound(rt: Runtime, model: ModelInfo, value: Record<string, unknown>): Promise<unknown> {
+async function rewriteCompound(rt: Runtime, model: ModelInfo, value: Record<string, unknown>, checks: LookupCheck[] | undefined): Promise<unknown> {
   const out: Record<string, unknown> = {};
   const extra: Record<string, unknown>[] = [];
   await Promise.all(
     Object.entries(value).map(async ([k, v]) => {
       const field = model.fields.get(k);
-      if (field) await rewriteFieldFilter(rt, field, v, true, out, extra);
+      if (field) await rewriteFieldFilter(rt, field, v, true, out, extra, checks);
       else out[k] = v;
     }),
   );
@@ -108,19 +116,53 @@ interface Lookup {
   readonly column: string;
   tokens(value: unknown): Promise<Array<string | Uint8Array>>;
   readonly caseFolding: boolean;
+  /**
+   * The check of rows found for `values` (absent for FPE, whose tokens are checked by their
+   * own format). Computing it validates each value's type (InvalidInputError naming the field).
+   */
+  check(values: readonly unknown[]): LookupCheck | undefined;
+}
+
+/** The column a where key on `field` compares: its own, or its blind index's for a randomized field. */
+function lookupColumn(field: ProtectedField): string | undefined {
+  return field.mode === 'randomized' ? field.indexes[0]?.field : field.field;
+}
+
+/**
+ * Refuses a where that names a randomized field and its blind index column side by side
+ * (`{ email, emailIndex }`): both compare the same column, and one of the two values would
+ * silently win.
+ */
+function checkOneKeyPerColumn(model: ModelInfo, where: Record<string, unknown>): void {
+  let seen: Map<string, ProtectedField> | undefined;
+  for (const key in where) {
+    const field = model.fields.get(key);
+    if (field === undefined || where[key] === undefined) continue;
+    const column = lookupColumn(field);
+    if (column === undefined) continue;
+    const other = (seen ??= new Map()).get(column);
+    if (other !== undefined) {
+      const [source, index] = other.mode === 'blindIndex' ? [field, other] : [other, field];
+      refuse(source, 'where', `names both ${model.name}.${source.field} and its lookup column ${model.name}.${index.field}; name one of them`);
+    }
+    seen.set(column, field);
+  }
 }
 
 function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup {
   switch (field.mode) {
     case 'deterministic':
+      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false, check: (values) => deterministicCheck(field, values) };
     case 'fpe':
-      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false };
+      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false, check: () => undefined };
     case 'blindIndex': {
       // A filter on the index column names a plaintext value of the indexed field.
+      const source = modelInfo(rt, field.model).fields.get(field.of!)!;
       return {
         column: field.field,
         tokens: async (v) => [await indexLookup(rt.sealer, field, v)],
         caseFolding: typeof field.normalize === 'string' && CASE_FOLDING.has(field.normalize),
+        check: (values) => blindIndexCheck(source, field, values),
       };
     }
     case 'randomized': {
@@ -135,6 +177,7 @@ function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup
         column: index.field,
         tokens: async (v) => [await indexLookup(rt.sealer, index, v)],
         caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
+        check: (values) => blindIndexCheck(field, index, values),
       };
     }
   }
@@ -152,9 +195,20 @@ function checkUniqueLookup(field: ProtectedField): void {
   }
 }
 
-async function tokensOfList(lookup: Lookup, field: ProtectedField, operator: string, list: unknown): Promise<Array<string | Uint8Array>> {
+/** Adds a check to the collector, when there is one (conditions under OR / NOT have none). */
+function record(checks: LookupCheck[] | undefined, check: LookupCheck | undefined): void {
+  if (checks !== undefined && check !== undefined) checks.push(check);
+}
+
+/** The values of an `in` / `notIn` list: refuses anything but a list of non-null values. */
+function listOf(field: ProtectedField, operator: string, list: unknown): unknown[] {
   if (!Array.isArray(list)) refuse(field, operator, 'expects a list');
-  const all = await Promise.all((list as unknown[]).map((v) => (v === null ? refuse(field, operator, 'null in a list') : lookup.tokens(v))));
+  for (const v of list as unknown[]) if (v === null) refuse(field, operator, 'null in a list');
+  return list as unknown[];
+}
+
+async function tokensOfList(lookup: Lookup, list: readonly unknown[]): Promise<Array<string | Uint8Array>> {
+  const all = await Promise.all(list.map((v) => lookup.tokens(v)));
   return all.flat();
 }
 
@@ -170,6 +224,7 @@ async function rewriteFieldFilter(
   unique: boolean,
   out: Record<string, unknown>,
   extra: Record<string, unknown>[],
+  checks?: LookupCheck[],
 ): Promise<void> {
   const source = field.mode === 'blindIndex' ? field.of! : field.field;
   if (value === null) {
@@ -179,6 +234,7 @@ async function rewriteFieldFilter(
   if (isScalarValue(value)) {
     const lookup = lookupFor(rt, field, 'equals');
     if (unique) checkUniqueLookup(field);
+    record(checks, lookup.check([value]));
     const tokens = await lookup.tokens(value);
     if (unique) out[lookup.column] = tokens[0];
     else extra.push({ [lookup.column]: anyOf(tokens) });
@@ -197,22 +253,28 @@ async function rewriteFieldFilter(
     if (filter.equals === null) conditions.push({ [source]: null });
     else {
       const lookup = lookupFor(rt, field, 'equals');
+      record(checks, lookup.check([filter.equals]));
       conditions.push({ [lookup.column]: anyOf(await lookup.tokens(filter.equals)) });
     }
   }
   if (filter.in !== undefined) {
     const lookup = lookupFor(rt, field, 'in');
-    conditions.push({ [lookup.column]: { in: await tokensOfList(lookup, field, 'in', filter.in) } });
+    const list = listOf(field, 'in', filter.in);
+    record(checks, lookup.check(list));
+    conditions.push({ [lookup.column]: { in: await tokensOfList(lookup, list) } });
   }
   if (filter.notIn !== undefined) {
     const lookup = lookupFor(rt, field, 'notIn');
-    conditions.push({ [lookup.column]: { notIn: await tokensOfList(lookup, field, 'notIn', filter.notIn) } });
+    const list = listOf(field, 'notIn', filter.notIn);
+    lookup.check(list);
+    conditions.push({ [lookup.column]: { notIn: await tokensOfList(lookup, list) } });
   }
   if (filter.not !== undefined) {
     const not = filter.not;
     if (not === null) conditions.push({ [source]: { not: null } });
     else if (isScalarValue(not)) {
       const lookup = lookupFor(rt, field, 'not');
+      lookup.check([not]);
       conditions.push({ [lookup.column]: { notIn: await lookup.tokens(not) } });
     } else {
       const inner: Record<string, unknown> = {};

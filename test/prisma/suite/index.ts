@@ -5,6 +5,7 @@ import { useHarness } from '../support/harness.js';
 import { crudSuite } from './crud.js';
 import { integritySuite } from './integrity.js';
 import { leakSuite } from './leaks.js';
+import { lookupIntegritySuite } from './lookup-integrity.js';
 import { nestedSuite } from './nested.js';
 import { optionSuite } from './options.js';
 import { querySuite } from './queries.js';
@@ -20,6 +21,7 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
     rotationSuite(h);
     nestedSuite(h);
     integritySuite(h);
+    lookupIntegritySuite(h);
     leakSuite(h);
     optionSuite(h);
   });

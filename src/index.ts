@@ -26,6 +26,14 @@ export { postgresKeyStore, type PostgresKeyStoreOptions, type PgClientLike, type
 export { mysqlKeyStore, type MysqlKeyStoreOptions, type MysqlPoolLike, type MysqlPoolConnectionLike } from './keys/store/mysql-key-store.js';
 export { sqliteKeyStore, type SqliteKeyStoreOptions, type SqliteDatabaseLike, type SqliteStatementLike } from './keys/store/sqlite-key-store.js';
 export { prismaSqlConnection, type PrismaClientLike, type PrismaRawQueries } from './keys/store/prisma-sql-connection.js';
+export {
+  typeormSqlConnection,
+  typeormSqlDialect,
+  type TypeormSqlConnection,
+  type TypeormDataSourceLike,
+  type TypeormQueryRunnerLike,
+  type TypeormQueryResultLike,
+} from './keys/store/typeorm-sql-connection.js';
 export { sqlKeyStore } from './keys/store/sql-key-store.js';
 export { keyTableSql, sqlDialect, DEFAULT_KEY_TABLE, type SqlDialect, type SqlDialectName, type KeyTableName } from './keys/store/sql-dialect.js';
 export { runScript, type SqlConnection, type SqlStatement, type SqlResult, type SqlRow, type SqlScript, type SqlValue, type SqlCallOptions } from './keys/store/sql-connection.js';

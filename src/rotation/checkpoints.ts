@@ -21,7 +21,7 @@ import { ConfigurationError, FormatError } from '../errors.js';
 import type { RowKey } from './row-source.js';
 
 /** The rotation jobs. */
-export type JobKind = 'status' | 'backfill' | 'reencrypt' | 'decrypt' | 'verify';
+export type JobKind = 'status' | 'backfill' | 'reencrypt' | 'reindex' | 'decrypt' | 'verify';
 
 /** A primary-key range: keys with `after < key <= until`; an absent bound is open. */
 export interface KeyRange {

@@ -10,14 +10,29 @@ import { ConfigurationError, InvalidInputError } from '../errors.js';
 import type { FieldContext } from '../format/context.js';
 import { Algorithm, keyIdToString, parseText, PREFIX } from '../format/envelope.js';
 import type { Sealable } from '../format/value-codec.js';
-import { checkScopeName } from '../keys/key-scope.js';
+import { checkScopeName, MAX_LOOKUP_VERSION } from '../keys/key-scope.js';
 import type { BlindIndexOptions, TokenContext } from '../seal/sealer.js';
+import type { FpeOptions } from '../seal/tokens.js';
+import type { FpeFormat } from '../tokenize/fpe.js';
 import { checkBlindIndexBits } from '../tokenize/blind-index.js';
 import type { Normalizer } from '../tokenize/normalize.js';
 import type { RowKey, SourceRow, StoredValue } from './row-source.js';
 
 /** How legacy plaintext in a column parses into the value to seal (`string` when not given). */
 export type PlaintextType = 'string' | 'number' | 'bigint' | 'boolean' | 'date' | 'json';
+
+/**
+ * A reindex in progress: the shadow column a lookup token is also written to, under the
+ * next lookup key version, while the `reindex` job backfills it. The application writes
+ * both columns meanwhile (the adapters' dual write), reads switch to the shadow column once
+ * the job is done, and the old column is dropped last.
+ */
+export interface ReindexColumn {
+  /** The shadow column (text, nullable, with the old column's unique constraint if it has one). */
+  readonly column: string;
+  /** The lookup key version of the new tokens (2, 3, ...): never the version the column has now. */
+  readonly lookupVersion: number;
+}
 
 /** The blind index column kept beside a protected column. */
 export interface BlindIndexColumn {
@@ -29,6 +44,10 @@ export interface BlindIndexColumn {
   readonly bits?: number;
   /** A token domain shared with other fields, when the application's index uses one. */
   readonly domain?: string;
+  /** The lookup key version the index is under (default 1; see `TokenContext.lookupVersion`). */
+  readonly lookupVersion?: number;
+  /** A reindex of this blind index in progress (filled by the `reindex` job). */
+  readonly reindex?: ReindexColumn;
 }
 
 /**
@@ -43,15 +62,26 @@ export interface ProtectedColumn {
   readonly model: string;
   /** The context's field (e.g. `email`). */
   readonly field: string;
-  /** Randomized (under the data key of the scope or subject) or deterministic (under the scope's lookup key). */
-  readonly mode: 'randomized' | 'deterministic';
-  /** Randomized only: values are bound to their row, whose context row is the primary key. */
+  /**
+   * Randomized (under the data key of the scope or subject), deterministic (under the
+   * scope's lookup key), or format-preserving tokens (FF1 under the scope's lookup key; see
+   * `format`). FPE tokens look like plaintext, so only `status`, `verify`, `reindex` and
+   * `decrypt` take FPE columns.
+   */
+  readonly mode: 'randomized' | 'deterministic' | 'fpe';
+  /** Randomized: values are bound to their row, whose context row is the primary key. FPE: the row is part of the tweak. */
   readonly rowBound?: boolean;
+  /** FPE only: the token format, as the application passes it (e.g. `fpeFormats.card({ keep: { last: 4 } })`). */
+  readonly format?: FpeFormat;
+  /** Deterministic and FPE: the lookup key version of the column's tokens (default 1). */
+  readonly lookupVersion?: number;
+  /** Deterministic and FPE: a reindex of the column's tokens in progress (filled by the `reindex` job). */
+  readonly reindex?: ReindexColumn;
   /** The key scope (default: the Sealer's default scope). */
   readonly scope?: string;
   /** Randomized only: a plain column of the same row holding the data subject (NULL: no subject). */
   readonly subjectColumn?: string;
-  /** Deterministic only: the token domain, when the application shares one between fields. */
+  /** Deterministic and FPE: the token domain, when the application shares one between fields. */
   readonly domain?: string;
   /** The column's blind index, filled by `backfill` in the same write as the sealed value. */
   readonly blindIndex?: BlindIndexColumn;
@@ -81,15 +111,26 @@ export function checkColumns(columns: readonly ProtectedColumn[], keyColumn: str
     };
     if (typeof spec.column !== 'string' || spec.column === '') bad('column must be a non-empty string');
     if (typeof spec.model !== 'string' || spec.model === '' || typeof spec.field !== 'string' || spec.field === '') bad('model and field must be non-empty strings');
-    if (spec.mode !== 'randomized' && spec.mode !== 'deterministic') bad("mode must be 'randomized' or 'deterministic'");
+    if (spec.mode !== 'randomized' && spec.mode !== 'deterministic' && spec.mode !== 'fpe') bad("mode must be 'randomized', 'deterministic' or 'fpe'");
     claim(spec.column, 'protected column');
     if (spec.scope !== undefined) checkScopeName(spec.scope);
+    if (spec.mode === 'fpe') {
+      if (spec.format === null || typeof spec.format !== 'object' || typeof (spec.format as { kind?: unknown }).kind !== 'string') bad('an FPE column needs its token format (fpeFormats.card(), ...)');
+      if (spec.subjectColumn !== undefined) bad("FPE tokens are made under the scope's lookup key, never a subject's");
+      if (spec.blindIndex !== undefined) bad('an FPE column is looked up by its own tokens; it has no blind index');
+      if (spec.plaintextType !== undefined && spec.plaintextType !== 'string') bad('FPE tokens are strings');
+    } else if (spec.format !== undefined) {
+      bad('a token format applies to FPE columns');
+    }
+    if (spec.mode === 'randomized' && (spec.lookupVersion !== undefined || spec.reindex !== undefined)) bad('a randomized column has no lookup tokens of its own (reindex its blindIndex)');
+    if (spec.lookupVersion !== undefined) checkVersion(spec.lookupVersion, bad);
+    if (spec.reindex !== undefined) checkReindex(spec.reindex, spec.lookupVersion, 'reindex', bad, claim);
     if (spec.mode === 'deterministic') {
       // The Sealer binds neither: a job that did would write values the application cannot find by equality.
       if (spec.rowBound === true) bad('deterministic values are never bound to a row (equal values must give equal texts)');
       if (spec.subjectColumn !== undefined) bad("deterministic values are sealed under the scope's lookup key, never a subject's");
-    } else if (spec.domain !== undefined) {
-      bad('a token domain applies to deterministic columns (a blind index takes its own blindIndex.domain)');
+    } else if (spec.mode === 'randomized' && spec.domain !== undefined) {
+      bad('a token domain applies to deterministic and FPE columns (a blind index takes its own blindIndex.domain)');
     }
     if (spec.subjectColumn !== undefined) {
       if (typeof spec.subjectColumn !== 'string' || spec.subjectColumn === '') bad('subjectColumn must be a non-empty string');
@@ -101,6 +142,8 @@ export function checkColumns(columns: readonly ProtectedColumn[], keyColumn: str
       if (index === null || typeof index !== 'object' || typeof index.column !== 'string' || index.column === '') bad('blindIndex.column must be a non-empty string');
       claim(index.column, 'blind index column');
       if (index.bits !== undefined) checkBlindIndexBits(index.bits);
+      if (index.lookupVersion !== undefined) checkVersion(index.lookupVersion, bad);
+      if (index.reindex !== undefined) checkReindex(index.reindex, index.lookupVersion, 'blindIndex.reindex', bad, claim);
       if (index.normalize !== undefined && typeof index.normalize !== 'function' && !NAMED_NORMALIZERS.has(index.normalize)) bad(`unknown normalizer '${String(index.normalize)}'`);
       if (spec.plaintextType === 'json') bad('JSON values have no blind index');
     }
@@ -113,11 +156,25 @@ export function checkColumns(columns: readonly ProtectedColumn[], keyColumn: str
   }
 }
 
-/** Every column a job reads for `columns`, besides the key: protected, blind index and subject columns. */
+function checkVersion(version: unknown, bad: (why: string) => never): void {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_LOOKUP_VERSION) bad(`lookupVersion must be an integer from 1 to ${MAX_LOOKUP_VERSION}`);
+}
+
+function checkReindex(target: ReindexColumn, from: number | undefined, what: string, bad: (why: string) => never, claim: (name: string, what: string) => void): void {
+  if (target === null || typeof target !== 'object' || typeof target.column !== 'string' || target.column === '') bad(`${what}.column must be a non-empty string`);
+  checkVersion(target.lookupVersion, bad);
+  // The same version would write the same tokens again: a no-op migration that hides a config mistake.
+  if (target.lookupVersion === (from ?? 1)) bad(`${what}.lookupVersion must differ from the version the column has now (${from ?? 1})`);
+  claim(target.column, `${what} column`);
+}
+
+/** Every column a job reads for `columns`, besides the key: protected, blind index, shadow and subject columns. */
 export function columnsToRead(columns: readonly ProtectedColumn[]): string[] {
   const names = new Set<string>();
   for (const spec of columns) {
     names.add(spec.column);
+    if (spec.reindex !== undefined) names.add(spec.reindex.column);
+    if (spec.blindIndex?.reindex !== undefined) names.add(spec.blindIndex.reindex.column);
     if (spec.blindIndex !== undefined) names.add(spec.blindIndex.column);
     if (spec.subjectColumn !== undefined) names.add(spec.subjectColumn);
   }
@@ -180,8 +237,10 @@ export function contextOf(spec: ProtectedColumn, row: SourceRow): TokenContext {
     const ctx: { -readonly [K in keyof TokenContext]: TokenContext[K] } = { model: spec.model, field: spec.field };
     if (spec.scope !== undefined) ctx.scope = spec.scope;
     if (spec.domain !== undefined) ctx.domain = spec.domain;
+    if (spec.lookupVersion !== undefined) ctx.lookupVersion = spec.lookupVersion;
     return ctx;
   }
+  if (spec.mode === 'fpe') return fpeOptionsOf(spec, row, spec.lookupVersion);
   const ctx: { -readonly [K in keyof FieldContext]: FieldContext[K] } = { model: spec.model, field: spec.field };
   if (spec.scope !== undefined) ctx.scope = spec.scope;
   const subject = subjectOf(spec, row);
@@ -190,9 +249,20 @@ export function contextOf(spec: ProtectedColumn, row: SourceRow): TokenContext {
   return ctx;
 }
 
-/** The options of the column's blind index. */
-export function blindIndexOptionsOf(spec: ProtectedColumn & { readonly blindIndex: BlindIndexColumn }): BlindIndexOptions {
+/** The FPE options of an FPE column's row, under lookup key `version` (the column's own, or a reindex target's). */
+export function fpeOptionsOf(spec: ProtectedColumn, row: SourceRow, version: number | undefined): FpeOptions {
+  const options: { -readonly [K in keyof FpeOptions]: FpeOptions[K] } = { model: spec.model, field: spec.field, format: spec.format as FpeFormat };
+  if (spec.scope !== undefined) options.scope = spec.scope;
+  if (spec.domain !== undefined) options.domain = spec.domain;
+  if (spec.rowBound === true) options.row = row.key;
+  if (version !== undefined) options.lookupVersion = version;
+  return options;
+}
+
+/** The options of the column's blind index (under its own version, or `version` for a reindex target). */
+export function blindIndexOptionsOf(spec: ProtectedColumn & { readonly blindIndex: BlindIndexColumn }, version: number | undefined = spec.blindIndex.lookupVersion): BlindIndexOptions {
   const options: { -readonly [K in keyof BlindIndexOptions]: BlindIndexOptions[K] } = { model: spec.model, field: spec.field };
+  if (version !== undefined) options.lookupVersion = version;
   if (spec.scope !== undefined) options.scope = spec.scope;
   if (spec.blindIndex.domain !== undefined) options.domain = spec.blindIndex.domain;
   if (spec.blindIndex.normalize !== undefined) options.normalize = spec.blindIndex.normalize;

@@ -7,6 +7,8 @@
  * - {@link runBackfill}: plaintext → sealed, with the blind index column in the same write;
  * - {@link runReencrypt}: every randomized value not under its current primary data key
  *   moves to it (after `sealer.rotateDataKey`); then the old key can be destroyed;
+ * - {@link runReindex}: rotates a lookup key (blind index, deterministic, FPE) by filling a
+ *   shadow column with the next lookup key version's tokens, beside the application's dual write;
  * - {@link runDecrypt}: sealed → plaintext, behind `confirm: 'decrypt-to-plaintext'`;
  * - {@link runVerify}: every value opens in its row's context; failures by table, column
  *   and primary key, never the value.
@@ -50,6 +52,7 @@ export {
   plaintextText,
   type ProtectedColumn,
   type BlindIndexColumn,
+  type ReindexColumn,
   type PlaintextType,
   type StoredValueInfo,
 } from './columns.js';
@@ -76,3 +79,4 @@ export { runBackfill } from './jobs/backfill.js';
 export { runReencrypt } from './jobs/reencrypt.js';
 export { runDecrypt, DECRYPT_CONFIRMATION } from './jobs/decrypt.js';
 export { runVerify } from './jobs/verify.js';
+export { runReindex } from './jobs/reindex.js';

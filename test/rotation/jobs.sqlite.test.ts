@@ -110,7 +110,7 @@ describe('reencrypt', () => {
     expect(column(report, 'age').changed).toBe(120);
     expect(column(report, 'note').changed).toBe(subject3); // only the rotated subject's values
     expect(column(report, 'ssn').changed).toBe(0);
-    expect(report.notes.join(' ')).toMatch(/deterministic columns \(ssn\).*lookup key/);
+    expect(report.notes.join(' ')).toMatch(/deterministic and FPE columns \(ssn\).*lookup key/);
     expect(u.rows().map((r) => r.ssn)).toEqual(ssnBefore);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toMatchObject({ kind: 'reencrypt', done: 120 });

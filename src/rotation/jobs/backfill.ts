@@ -22,6 +22,9 @@ import { runJob, type JobPass, type PassContext } from './runner.js';
 /** Seals every plaintext value of the columns (parsed as their `plaintextType`) and fills their blind indexes. */
 export async function runBackfill(options: JobOptions): Promise<JobReport> {
   if (options?.onlyKeyIds !== undefined) throw new ConfigurationError('onlyKeyIds applies to reencrypt');
+  const fpe = options?.columns?.find?.((spec) => spec?.mode === 'fpe');
+  // A token has the format of the plaintext it stands for: backfill could not tell one from the other.
+  if (fpe !== undefined) throw new ConfigurationError(`protected column '${fpe.column}': FPE tokens look like plaintext, so backfill cannot tell which values to tokenize; write the tokens into a new column with reindex instead`);
   return runJob(options, backfillPass);
 }
 
@@ -53,7 +56,7 @@ function backfillPass({ sealer, source, columns }: PassContext): JobPass {
         const sealed = valuesOf(
           await sealValues(
             sealer,
-            spec.mode,
+            spec.mode === 'deterministic' ? 'deterministic' : 'randomized', // FPE columns are refused above
             plain.map(({ row, value }) => ({ value, ctx: contextOf(spec, row) })),
           ),
           (j, error) => rowError(source, spec, (plain[j] as (typeof plain)[number]).row, error),

@@ -23,6 +23,9 @@ export async function runDecrypt(options: DecryptJobOptions): Promise<JobReport>
     throw new ConfigurationError(`decrypt writes plaintext into the table: pass confirm: '${DECRYPT_CONFIRMATION}' to run it`);
   }
   if (options.onlyKeyIds !== undefined) throw new ConfigurationError('onlyKeyIds applies to reencrypt');
+  const fpe = options.columns?.find?.((spec) => spec?.mode === 'fpe');
+  // In place, a batch redone after a crash would detokenize plaintext it had already written.
+  if (fpe !== undefined) throw new ConfigurationError(`protected column '${fpe.column}': FPE tokens look like the plaintext they stand for, so decrypt cannot turn them back in place safely; detokenize them into a new column from your application instead`);
   return runJob(options, decryptPass);
 }
 
@@ -54,3 +57,4 @@ function decryptPass({ sealer, source, columns }: PassContext): JobPass {
     },
   };
 }
+

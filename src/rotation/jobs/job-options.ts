@@ -30,8 +30,16 @@ export interface JobOptions {
    * the source and a digest of the settings, so running the same command again resumes it.
    */
   readonly job?: string;
-  /** Rows per batch (1..10,000, default 500): one page read, one conditional write, one checkpoint commit. */
+  /** Rows per batch (1..10,000, default 500): one page read, one conditional write. */
   readonly batchSize?: number;
+  /**
+   * How often a claimed range's cursor is committed, at most (ms, default 1,000; 0: after
+   * every batch; never less often than a quarter of `leaseMs`). The cursor is also
+   * committed when the range ends, on the signal and on an error. A job killed in between
+   * redoes the batches written since its last commit, which changes nothing: every value
+   * they wrote is already in its final state.
+   */
+  readonly checkpointIntervalMs?: number;
   /** Read and compute everything, write nothing (no value, no checkpoint); the report counts what would change. */
   readonly dryRun?: boolean;
   /** Stops the job at the next batch boundary, with its checkpoint saved; the report says how to resume. */
@@ -81,8 +89,10 @@ export interface KeyUsage extends KeyInfo {
 /** Per protected column: what the job saw and did. */
 export interface ColumnReport {
   readonly column: string;
-  readonly mode: 'randomized' | 'deterministic';
+  readonly mode: 'randomized' | 'deterministic' | 'fpe';
   readonly nulls: number;
+  /** FPE columns: non-NULL tokens (a token carries no key id, and looks like plaintext). */
+  readonly tokens: number;
   /** Values without the `fs1:` prefix. */
   readonly plaintext: number;
   /** Well-formed sealed values. */
@@ -110,7 +120,7 @@ export interface ColumnReport {
 }
 
 /** Why `verify` reports a row. */
-export type RowFailureCode = FieldsealErrorCode | 'BLIND_INDEX_MISMATCH';
+export type RowFailureCode = FieldsealErrorCode | 'BLIND_INDEX_MISMATCH' | 'REINDEX_MISMATCH';
 
 /** A row `verify` found wrong: where, and why; never the value. */
 export interface RowFailure {

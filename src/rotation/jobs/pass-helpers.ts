@@ -56,3 +56,8 @@ export function sealedValuesOf(
   }
   return sealed;
 }
+
+/** Counts an FPE column's values in a batch: NULL or a token (a token carries no key id, and looks like plaintext). */
+export function countTokens(batch: BatchPlans, col: number, spec: ProtectedColumn): void {
+  for (const [i, row] of batch.rows.entries()) batch.count(i, col, (row.values[spec.column] ?? null) === null ? 'nulls' : 'tokens');
+}

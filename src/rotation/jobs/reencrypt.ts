@@ -30,12 +30,12 @@ export async function runReencrypt(options: JobOptions): Promise<JobReport> {
 }
 
 function reencryptPass({ sealer, source, columns, directory }: PassContext, only: ReadonlySet<string> | undefined): JobPass {
-  const deterministic = columns.filter((spec) => spec.mode === 'deterministic').map((spec) => spec.column);
-  if (deterministic.length === columns.length) throw new ConfigurationError('reencrypt moves randomized values; every column given is deterministic (under the lookup key, which data key rotation leaves alone)');
+  const deterministic = columns.filter((spec) => spec.mode !== 'randomized').map((spec) => spec.column);
+  if (deterministic.length === columns.length) throw new ConfigurationError('reencrypt moves randomized values; every column given is deterministic or FPE (under the lookup key, which data key rotation leaves alone)');
   const notes =
     deterministic.length === 0
       ? []
-      : [`deterministic columns (${deterministic.join(', ')}) are under their scope's lookup key, which a data key rotation does not change: reencrypt leaves them as they are`];
+      : [`deterministic and FPE columns (${deterministic.join(', ')}) are under their scope's lookup key, which a data key rotation does not change: reencrypt leaves them as they are (reindex rotates lookup keys)`];
   return {
     kind: 'reencrypt',
     writes: true,
@@ -45,7 +45,7 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
     prepare: () => sealer.keyring.sync(),
     async plan(batch) {
       for (const [col, spec] of columns.entries()) {
-        if (spec.mode === 'deterministic') continue;
+        if (spec.mode !== 'randomized') continue;
         const moving: SourceRow[] = [];
         const at: number[] = [];
         const values = sealedValuesOf(batch, col, spec, (_, row) => {

@@ -22,7 +22,8 @@ export type ColumnCounter =
   | 'indexMissing'
   | 'failures'
   | 'onDestroyedKeys'
-  | 'onUnknownKeys';
+  | 'onUnknownKeys'
+  | 'tokens';
 
 /** One row's plan. */
 export interface RowPlan {
@@ -97,5 +98,6 @@ export function emptyCounters(columns: readonly ProtectedColumn[]): ColumnCounte
     keys: [],
     onDestroyedKeys: 0,
     onUnknownKeys: 0,
+    tokens: 0,
   }));
 }

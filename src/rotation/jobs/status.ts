@@ -10,6 +10,7 @@ import { ConfigurationError } from '../../errors.js';
 import { classifyValue } from '../columns.js';
 import type { JobOptions, JobReport, KeyUsage } from './job-options.js';
 import { currentKeyId } from './current-key.js';
+import { countTokens } from './pass-helpers.js';
 import { runJob, type PassContext, type JobPass } from './runner.js';
 
 /** Distinct keys counted one by one per column; past this, only the totals are kept. */
@@ -34,6 +35,10 @@ function statusPass({ sealer, columns, directory }: PassContext): JobPass {
     async plan(batch) {
       for (const [col, spec] of columns.entries()) {
         const counts = usage[col] as Map<string, number>;
+        if (spec.mode === 'fpe') {
+          countTokens(batch, col, spec);
+          continue;
+        }
         for (const [i, row] of batch.rows.entries()) {
           const info = classifyValue(row.values[spec.column] ?? null);
           if (info.kind !== 'sealed') {

@@ -1,6 +1,7 @@
 /**
  * `verify`: every sealed value opens in its row's context (model, field, scope, subject,
- * row), and every blind index matches its value. Writes nothing; reports each row that
+ * row), every FPE token opens under its lookup key version, every blind index matches its
+ * value, and every reindex shadow column holds the next version's token of its row's value. Writes nothing; reports each row that
  * fails (table, column, primary key, the error's code, never the value) and goes on.
  *
  * @module
@@ -12,7 +13,8 @@ import { blindIndexOptionsOf, contextOf, type BlindIndexColumn, type ProtectedCo
 import { blindIndexValues, isBlindIndexable, openValues } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
-import { malformedValue, rowFailure, sealedValuesOf } from './pass-helpers.js';
+import { logicalValues, reindexTargetsOf, targetTokens } from './lookup-values.js';
+import { countTokens, malformedValue, rowFailure, sealedValuesOf } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
 /** Opens every sealed value in its context and checks every blind index; the report lists the rows that fail. */
@@ -27,6 +29,11 @@ function verifyPass({ sealer, columns }: PassContext): JobPass {
     writes: false,
     async plan(batch) {
       for (const [col, spec] of columns.entries()) {
+        await checkShadows(batch, col, spec, sealer);
+        if (spec.mode === 'fpe') {
+          countTokens(batch, col, spec);
+          continue;
+        }
         const sealed = sealedValuesOf(batch, col, spec, (i, row) => batch.fail(i, col, rowFailure(spec, row, malformedValue())));
         const opened = await openValues(
           sealer,
@@ -70,4 +77,31 @@ async function checkIndexes(
       batch.fail(i, col, { column: spec.column, key: row.key, code: 'BLIND_INDEX_MISMATCH', message: `the blind index in ${spec.blindIndex.column} does not match the value` });
     }
   });
+}
+
+/**
+ * Checks a column's reindex shadow columns (and, for an FPE column, that every token opens
+ * under the column's version): each must hold the token `reindex` would write.
+ */
+async function checkShadows(batch: Parameters<JobPass['plan']>[0], col: number, spec: ProtectedColumn, sealer: PassContext['sealer']): Promise<void> {
+  const targets = reindexTargetsOf(spec);
+  if (targets.length === 0 && spec.mode !== 'fpe') return;
+  const values = await logicalValues(sealer, spec, batch.rows);
+  // Sealed values that do not open are reported by the checks of the column itself.
+  if (spec.mode === 'fpe') values.forEach((logical, i) => !logical.ok && batch.fail(i, col, rowFailure(spec, batch.rows[i] as SourceRow, logical.error)));
+  for (const target of targets) {
+    const tokens = await targetTokens(sealer, spec, target, batch.rows, values);
+    for (const [i, outcome] of tokens) {
+      const row = batch.rows[i] as SourceRow;
+      if (!outcome.ok) batch.fail(i, col, rowFailure(spec, row, outcome.error));
+      else if (!sameToken(row.values[target.column] ?? null, outcome.value)) {
+        batch.fail(i, col, { column: spec.column, key: row.key, code: 'REINDEX_MISMATCH', message: `the shadow column ${target.column} does not hold the lookup version ${target.lookupVersion} token of the value` });
+      }
+    }
+  }
+}
+
+function sameToken(stored: string | null, expected: string | null): boolean {
+  if (stored === null || expected === null) return stored === expected;
+  return equalBytes(Buffer.from(stored, 'utf8'), Buffer.from(expected, 'utf8'));
 }

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { emitConfigModule, type GeneratorDmmf } from './emit.js';
+import { emitConfigModule, emitJavaScriptConfigModule, type GeneratorDmmf } from './emit.js';
 
 /** Exit status of a run that was not a Prisma generator session (BSD `EX_USAGE` is 64; 2 is the common shell convention). */
 export const EXIT_USAGE = 2;
@@ -32,7 +32,9 @@ schema.prisma:
   }
 
 then run \`npx prisma generate\`. It reads the \`/// @fieldseal.*\` annotations and writes the
-typed config module (fields and data model) for fieldsealExtension. See docs/prisma.md.
+typed config module (fields, data model, and withFieldseal, which extends a client and types
+its protected fields). An output ending in .js, .mjs or .cjs is written as JavaScript with a
+declaration file beside it. See docs/prisma.md.
 `;
 
 /** What the generator process reads and writes; `process` in the bin, streams in tests. */
@@ -85,12 +87,21 @@ function handle(request: Request, respond: (message: Record<string, unknown>) =>
       if (!output) throw new Error('fieldseal: the generator needs an output path');
       const dmmf = request.params?.dmmf;
       if (!dmmf) throw new Error('fieldseal: the generate request has no DMMF');
-      const file = output.endsWith('.ts') ? output : join(output, 'fieldseal.ts');
+      const file = /\.(ts|js|mjs|cjs)$/.test(output) ? output : join(output, 'fieldseal.ts');
       const importFrom = request.params?.generator?.config?.importFrom;
       const provider = request.params?.datasources?.[0]?.activeProvider;
-      const text = emitConfigModule(dmmf, typeof importFrom === 'string' ? importFrom : undefined, typeof provider === 'string' ? provider : undefined);
+      const from = typeof importFrom === 'string' ? importFrom : undefined;
+      const activeProvider = typeof provider === 'string' ? provider : undefined;
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      const js = /\.(js|mjs|cjs)$/.exec(file);
+      if (js) {
+        // A JavaScript project: the module as JavaScript, its types in the declaration file beside it.
+        const { js: code, dts } = emitJavaScriptConfigModule(dmmf, from, activeProvider, js[1] === 'cjs' ? 'cjs' : 'esm');
+        writeFileSync(file, code);
+        writeFileSync(`${file.slice(0, -js[0].length)}.d.${js[1] === 'js' ? '' : js[1]![0]}ts`, dts);
+      } else {
+        writeFileSync(file, emitConfigModule(dmmf, from, activeProvider));
+      }
       respond({ id: request.id, result: null });
       return;
     }

@@ -58,6 +58,37 @@ export function rotationSuite(h: Harness): void {
       await expect(prisma.user.delete({ where: { ssn: '111-11-1111' } })).rejects.toMatchObject({ code: 'P2025' });
     });
 
+    it('pages with a cursor by a protected unique field wherever a unique where finds the row', async () => {
+      const sealer = await newSealer();
+      const prisma = extend(h.base, sealer);
+      const ids = [randomUUID(), randomUUID(), randomUUID()].sort();
+      await prisma.user.create({ data: { id: ids[0]!, email: 'c0@example.com', ssn: '300-00-0000' } });
+      await prisma.user.create({ data: { id: ids[1]!, email: 'c1@example.com', ssn: '300-00-0001' } });
+      await sealer.rotateDataKey();
+      await prisma.user.create({ data: { id: ids[2]!, email: 'c2@example.com', ssn: '300-00-0002' } });
+      const page = (cursor: Record<string, unknown>) => prisma.user.findMany({ cursor: cursor as never, orderBy: { id: 'asc' }, select: { id: true, email: true } });
+      expect((await prisma.user.findUnique({ where: { ssn: '300-00-0001' } }))?.id).toBe(ids[1]);
+      expect((await page({ ssn: '300-00-0001' })).map((u) => u.id)).toEqual(ids.slice(1));
+      expect((await page({ emailIndex: 'C1@example.com' })).map((u) => u.id)).toEqual(ids.slice(1));
+      expect((await page({ email: 'c0@example.com' })).map((u) => u.email)).toEqual(['c0@example.com', 'c1@example.com', 'c2@example.com']);
+      expect((await page({ ssn: { equals: '300-00-0001' } })).map((u) => u.id)).toEqual(ids.slice(1));
+      expect((await prisma.user.findMany({ cursor: { ssn: '300-00-0000' }, skip: 1, take: 1, orderBy: { id: 'asc' }, select: { id: true } })).map((u) => u.id)).toEqual([ids[1]]);
+      expect(await prisma.user.count({ cursor: { emailIndex: 'c1@example.com' }, orderBy: { id: 'asc' } })).toBe(2);
+      expect((await prisma.user.findFirst({ cursor: { emailIndex: 'c1@example.com' }, orderBy: { id: 'asc' } }))?.id).toBe(ids[1]);
+      expect((await prisma.user.findMany({ where: { ssn: { in: ['300-00-0000', '300-00-0002'] } }, cursor: { ssn: '300-00-0000' }, orderBy: { id: 'asc' }, select: { id: true } })).map((u) => u.id)).toEqual([ids[0], ids[2]]);
+      // A cursor no row holds pages nothing, as in plain Prisma.
+      expect(await page({ ssn: '399-99-9999' })).toEqual([]);
+      // Relations page by cursor too.
+      const order = await prisma.order.create({ data: { userId: ids[0]!, reference: 'r-1' } });
+      await prisma.order.create({ data: { userId: ids[0]!, reference: 'r-2' } });
+      const withOrders = await prisma.user.findUniqueOrThrow({ where: { id: ids[0]! }, include: { orders: { cursor: { id: order.id }, where: { reference: { in: ['r-1', 'r-2'] } }, orderBy: { id: 'asc' } } } });
+      expect(withOrders.orders.map((o) => o.reference)).toEqual(['r-1', 'r-2']);
+      const item = await prisma.item.create({ data: { orderId: order.id, tags: { create: [{ label: 'cursor-a' }, { label: 'cursor-b' }] } } });
+      await sealer.rotateDataKey();
+      const tags = await prisma.item.findUniqueOrThrow({ where: { id: item.id }, include: { tags: { cursor: { label: 'cursor-b' }, orderBy: { id: 'asc' } } } });
+      expect(tags.tags.map((t) => t.label)).toEqual(['cursor-b']);
+    });
+
     it('leaves the stored lookup tokens as they were: the same values written again store the same deterministic, blind index and FPE tokens', async () => {
       const sealer = await newSealer();
       const prisma = extend(h.base, sealer);

@@ -7,6 +7,7 @@
  */
 import type { FieldsConfig } from './config.js';
 import type { DatamodelInput } from './datamodel.js';
+import { omitLookupColumns } from './lookup-columns.js';
 import { rewriteOperation } from './operations.js';
 import { fluentPlan, openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
@@ -50,7 +51,9 @@ export interface FieldsealPrismaExtension {
  *
  * Every model operation is rewritten: values of protected fields are sealed on write
  * (nested writes included), filters on them are turned into token comparisons or refused
- * with UnsupportedQueryError, and results are opened through select/include/omit.
+ * with UnsupportedQueryError, and results are opened through select/include/omit. Lookup
+ * (blind index) columns are left out of results unless the query selects them or sets
+ * `omit: { column: false }`.
  */
 export function fieldsealExtension(options: FieldsealExtensionOptions): FieldsealPrismaExtension {
   const rt = buildRuntime(options.sealer, options.datamodel, options.fields);
@@ -60,7 +63,7 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
       $allModels: {
         async $allOperations({ model, operation, args, query }: QueryHookParams): Promise<unknown> {
           if (model === undefined) return query(args);
-          const rewritten = await rewriteOperation(rt, model, operation, args);
+          const rewritten = await rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args));
           const result = await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },

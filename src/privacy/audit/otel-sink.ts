@@ -1,7 +1,7 @@
 /**
- * An audit sink for OpenTelemetry: each event becomes a span event on the active span
- * (through `@opentelemetry/api`, an optional peer loaded only when this sink is created),
- * or a log record on a logger you pass (an `@opentelemetry/api-logs` Logger, used as it is).
+ * An audit sink for OpenTelemetry, through `@opentelemetry/api` (an optional peer, loaded
+ * only when this sink is created): each event becomes a span event on the active span, or
+ * a log record (the API's `logs`, 1.10 and later, or a logger you pass).
  * Attributes are `fieldseal.audit.*`; nothing of a value is in them, as in every event.
  *
  * @module
@@ -24,7 +24,7 @@ export interface OtelAuditLogRecord {
   readonly attributes: OtelAttributes;
 }
 
-/** What the sink needs of a logger: `logs.getLogger('fieldseal')` from `@opentelemetry/api-logs` has it. */
+/** What the sink needs of a logger: `logs.getLogger('fieldseal')` of `@opentelemetry/api` (or `@opentelemetry/api-logs`) has it. */
 export interface OtelLoggerLike {
   emit(record: OtelAuditLogRecord): void;
 }
@@ -32,9 +32,11 @@ export interface OtelLoggerLike {
 /** Options of {@link otelAuditSink}. */
 export interface OtelAuditSinkOptions {
   /**
-   * Emit log records on this logger instead of span events. `@opentelemetry/api` is then
-   * not loaded at all.
+   * `span-events` (default): events on the active span. `log-records`: log records on
+   * `logger`, or on the API's logger `fieldseal` (`@opentelemetry/api` 1.10 or later).
    */
+  readonly as?: 'span-events' | 'log-records';
+  /** `log-records`: the logger to emit on; with it, `@opentelemetry/api` is not loaded at all. */
   readonly logger?: OtelLoggerLike;
   /**
    * Span events only: what to do when no span is recording (a job, a script): start a span
@@ -42,7 +44,7 @@ export interface OtelAuditSinkOptions {
    * the event (`drop`; it still counts as recorded: there was nowhere to put it).
    */
   readonly withoutActiveSpan?: 'span' | 'drop';
-  /** The tracer name of those spans (default `fieldseal`). */
+  /** The tracer (or logger) name the sink asks the API for (default `fieldseal`). */
   readonly tracerName?: string;
 }
 
@@ -53,21 +55,23 @@ export const OTEL_AUDIT_EVENT_NAME = 'fieldseal.audit';
 const SEVERITY_INFO = 9;
 
 /**
- * A sink sending events to OpenTelemetry. Needs `@opentelemetry/api` installed for span
- * events (a ConfigurationError naming it otherwise), and a configured SDK for them to go
- * anywhere.
+ * A sink sending events to OpenTelemetry. Needs `@opentelemetry/api` installed (a
+ * ConfigurationError naming it otherwise) unless given a `logger`, and a configured SDK
+ * for the events to go anywhere.
  *
  * @example
  * ```ts
  * const sealer = await createSealer({ provider, store, audit: { sink: otelAuditSink() } });
  * // or, as log records:
- * import { logs } from '@opentelemetry/api-logs';
- * const sink = otelAuditSink({ logger: logs.getLogger('fieldseal') });
+ * const sink = otelAuditSink({ as: 'log-records' });
  * ```
  */
 export function otelAuditSink(options: OtelAuditSinkOptions = {}): AuditSink {
-  const { logger } = options;
-  if (logger !== undefined) {
+  const as = options.as ?? (options.logger === undefined ? 'span-events' : 'log-records');
+  if (as !== 'span-events' && as !== 'log-records') throw new ConfigurationError("otelAuditSink as must be 'span-events' or 'log-records'");
+  const tracerName = options.tracerName ?? 'fieldseal';
+  if (as === 'log-records') {
+    const logger = options.logger ?? apiLogger(tracerName);
     if (logger === null || typeof logger !== 'object' || typeof logger.emit !== 'function') throw new ConfigurationError('otelAuditSink logger must have an emit(record) method');
     return {
       write(event) {
@@ -84,8 +88,7 @@ export function otelAuditSink(options: OtelAuditSinkOptions = {}): AuditSink {
   }
   const withoutSpan = options.withoutActiveSpan ?? 'span';
   if (withoutSpan !== 'span' && withoutSpan !== 'drop') throw new ConfigurationError("otelAuditSink withoutActiveSpan must be 'span' or 'drop'");
-  const api = requireOptionalPeer<typeof OtelApi>('fieldseal/privacy otelAuditSink', '@opentelemetry/api');
-  const tracerName = options.tracerName ?? 'fieldseal';
+  const api = loadApi();
   return {
     write(event) {
       const attributes = otelAttributes(event);
@@ -103,6 +106,17 @@ export function otelAuditSink(options: OtelAuditSinkOptions = {}): AuditSink {
       span.end(time);
     },
   };
+}
+
+function loadApi(): typeof OtelApi {
+  return requireOptionalPeer<typeof OtelApi>('fieldseal/privacy otelAuditSink', '@opentelemetry/api');
+}
+
+/** The API's logger (its `logs` came in `@opentelemetry/api` 1.10). */
+function apiLogger(name: string): OtelLoggerLike {
+  const logs = (loadApi() as { logs?: { getLogger(name: string): OtelLoggerLike } }).logs;
+  if (logs === undefined) throw new ConfigurationError("otelAuditSink as 'log-records' needs @opentelemetry/api 1.10 or later, or a logger");
+  return logs.getLogger(name);
 }
 
 /** The event as attributes: `fieldseal.audit.<name>`, nulls left out, lists of fields as `model.field=count`. */

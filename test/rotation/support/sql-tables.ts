@@ -20,8 +20,8 @@ export interface SqlTables {
   readonly raw: RawSql;
   /** Quotes an identifier. */
   quote(name: string): string;
-  /** The contract subject, with sources made by `source(table, keyColumn)`. */
-  subject(source: (table: string, keyColumn: string) => RowSource): RowSourceUnderTest;
+  /** The contract subject, with sources made by `source(table, keyColumn)`; table names start with `prefix` (default `rows`). */
+  subject(source: (table: string, keyColumn: string) => RowSource, prefix?: string): RowSourceUnderTest;
   close(): Promise<void>;
 }
 
@@ -37,14 +37,14 @@ function createTableSql(dialect: SqlTables['dialect'], quote: (name: string) => 
 }
 
 /** The contract subject over `raw`, for any dialect. */
-function subjectOver(tables: Omit<SqlTables, 'subject' | 'close'>, source: (table: string, keyColumn: string) => RowSource): RowSourceUnderTest {
+function subjectOver(tables: Omit<SqlTables, 'subject' | 'close'>, source: (table: string, keyColumn: string) => RowSource, prefix = 'rows'): RowSourceUnderTest {
   const { raw, quote, dialect } = tables;
   const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
   const keyValue = (key: RowKey): unknown => (dialect === 'postgres' ? String(key) : key);
   return {
     sourceOver: source,
     async createTable(spec) {
-      const name = randomName('rows');
+      const name = randomName(prefix);
       await raw(createTableSql(dialect, quote, name, spec));
       const names = ['id', ...(spec.key === 'composite' ? ['part'] : []), ...spec.columns];
       for (let i = 0; i < spec.rows.length; i += 200) {
@@ -91,7 +91,7 @@ export async function postgresTables(): Promise<SqlTables & { readonly db: Priva
     ...base,
     db,
     pool,
-    subject: (source) => subjectOver(base, source),
+    subject: (source, prefix) => subjectOver(base, source, prefix),
     async close() {
       await pool.end();
       await db.drop();
@@ -112,7 +112,7 @@ export async function mariadbTables(): Promise<SqlTables & { readonly db: Privat
     ...base,
     db,
     pool,
-    subject: (source) => subjectOver(base, source),
+    subject: (source, prefix) => subjectOver(base, source, prefix),
     async close() {
       await pool.end();
       await db.drop();
@@ -135,7 +135,7 @@ export function sqliteTables(): SqlTables & { readonly database: Database.Databa
     ...base,
     database,
     file: database.name,
-    subject: (source) => subjectOver(base, source),
+    subject: (source, prefix) => subjectOver(base, source, prefix),
     async close() {
       database.close();
       dir.remove();

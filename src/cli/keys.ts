@@ -151,17 +151,20 @@ const destroyCommand: Command = {
   name: 'keys destroy',
   summary: 'destroy a data or lookup key (crypto-shredding; irreversible)',
   usage: usageText(
-    'keys destroy <id> [--force]',
+    'keys destroy <id> [--force] [--allow-primary]',
     `Destroys one data or lookup key: its wrapped bytes are erased from the key store, and the
 values sealed under it can never be opened again, in the database and in every backup.
-Irreversible. A scope's primary key is refused (rotate first, or shred the scope).
+Irreversible. A scope's primary key is refused (rotate first, or shred the scope), unless
+--allow-primary: for a scope's original lookup key once a reindex has moved every lookup
+column of the scope to a later lookup key version.
 
 First it checks that no value still uses the key: the status job reads every protected
-column of the config (tables) and refuses while any value is under <id>. --force skips
-that check.`,
-    `      --force  destroy without checking the protected columns`,
+column of the config (tables) and refuses while any value is under <id>; a lookup key is
+also refused while a configured column makes its tokens under it. --force skips that check.`,
+    `      --force          destroy without checking the protected columns
+      --allow-primary  destroy even the primary key of its scope and purpose`,
   ),
-  flags: { force: { type: 'boolean' } },
+  flags: { force: { type: 'boolean' }, 'allow-primary': { type: 'boolean' } },
   positionals: { min: 1, max: 1, name: 'the key id (8 hex digits, as `fieldseal keys list` shows it)' },
   async run(context) {
     const { io, args } = context;
@@ -175,14 +178,14 @@ that check.`,
       return EXIT_OK;
     }
     if (!booleanFlag(args, 'force')) {
-      const use = await findKeyUse(session, id, io.signal);
+      const use = await findKeyUse(session, record, io.signal);
       if (use.kind !== 'unused') {
         io.stderr.write(`fieldseal keys destroy: refusing to destroy key ${id}: ${use.reason}\n`);
         return EXIT_FAILURE;
       }
     }
     const sealer = await session.sealer({ writes: false });
-    await sealer.destroyDataKey(id);
+    await sealer.destroyDataKey(id, { allowPrimary: booleanFlag(args, 'allow-primary') });
     io.stdout.write(`destroyed ${record.purpose} key ${id} of scope '${record.scope}': values under it can never be opened again\n`);
     return EXIT_OK;
   },

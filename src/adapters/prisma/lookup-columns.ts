@@ -97,9 +97,10 @@ function relationsWithOmits(rt: Runtime, view: LookupView, modelName: string, se
     const relation = relations.get(name);
     if (!relation || !view.reaching.has(relation.model)) continue;
     // `true` is the default selection, without relations: only the related model's own columns matter.
-    if (value === true ? !view.omits.has(relation.model) : !isPlainObject(value)) continue;
+    const args = value === true ? (view.omits.has(relation.model) ? {} : undefined) : isPlainObject(value) ? value : undefined;
+    if (args === undefined) continue;
     out ??= { ...selection };
-    out[name] = withOmits(rt, view, relation.model, value === true ? {} : value);
+    out[name] = withOmits(rt, view, relation.model, args);
   }
   return out ?? selection;
 }

@@ -37,12 +37,17 @@ export function isEmail(value: string): boolean {
  * numbers and ids look the same.
  */
 export function isPhone(value: string): boolean {
-  if (!/^\+?[0-9 ().\-/]{7,24}$/.test(value)) return false;
+  if (!/^\+?[0-9 ().\-/]{7,24}$/.test(value) || looksLikeDate(value)) return false;
   const digits = value.replace(/\D/g, '');
   if (value.startsWith('+')) return digits.length >= 8 && digits.length <= 15 && /^\+[1-9]/.test(value.replace(/[ ()]/g, ''));
   if (digits.length < 7 || digits.length > 15) return false;
   // National form: groups of digits with separators, e.g. (555) 123-4567, 020 7946 0018, 555.123.4567.
   return /^(?:\(\d{1,5}\)\s?|\d{1,5}[ .\-/])(?:\d{1,5}[ .\-/]?)*\d{2,5}$/.test(value) && /[ ().\-/]/.test(value);
+}
+
+/** Dates written with digits and separators (`2024-01-31`, `31.01.2024`, `12/31/1970`), which the phone pattern would otherwise take. */
+function looksLikeDate(value: string): boolean {
+  return /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/.test(value) || /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(value);
 }
 
 /**
@@ -68,7 +73,7 @@ export function isCardNumber(value: string): boolean {
   const digits = value.replace(/[ -]/g, '');
   if (digits.length < 13 || digits.length > 19 || !/^[0-9]+$/.test(digits)) return false;
   // Separators, when present, must group digits (no "4 1 1 1 ...", no doubled separators).
-  if (digits.length !== value.length && !/^[0-9]{4,6}(?:[ -][0-9]{4,6}){1,4}$/.test(value)) return false;
+  if (digits.length !== value.length && !/^[0-9]{4,6}([ -])[0-9]{1,6}(?:\1[0-9]{1,6}){0,4}$/.test(value)) return false;
   return hasIssuerPrefix(digits) && isLuhnValid(digits);
 }
 

@@ -52,6 +52,7 @@ export interface Command {
 /** Flags every command takes. */
 export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   config: { type: 'string', short: 'c' },
+  'prisma-schema': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -60,6 +61,9 @@ export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export const GLOBAL_FLAGS_HELP = `Global options:
   -c, --config <path>  the config file (default: fieldseal.config.{json,js,mjs,ts} in the
                        working directory)
+      --prisma-schema <path>
+                       the Prisma schema whose annotated models are the protected
+                       tables (instead of the config's prisma.schema)
       --debug          print the stack of a failure
   -h, --help           print this help`;
 
@@ -128,7 +132,8 @@ export function commandContext(io: CliIo, args: ParsedArgs, argv: readonly strin
     args,
     commandLine: ['fieldseal', ...argv].map(shellWord).join(' '),
     async session(options) {
-      const config = await loadConfig(io.cwd, stringFlag(args, 'config'));
+      const prismaSchema = stringFlag(args, 'prisma-schema');
+      const config = await loadConfig(io.cwd, stringFlag(args, 'config'), prismaSchema === undefined ? {} : { prismaSchema });
       const session = new Session(config, io.env, options);
       sessions.push(session);
       return session;

@@ -8,7 +8,9 @@
  *   `{ type: 'mysql', url | urlEnv }` or `{ type: 'file', path }`;
  * - optionally the application database, when the protected tables are not in the key
  *   store's database (same shapes as the SQL stores);
- * - the protected columns per table, for the jobs.
+ * - the protected columns per table, for the jobs;
+ * - or, for a Prisma application, its schema: `{ prisma: { schema, models? } }` (the
+ *   protected tables then come from the schema's annotations, see prisma-config.ts).
  *
  * A `.js`, `.mjs` or `.ts` config may instead export the objects themselves
  * (`export default { provider, store, tables }`, or a function returning them): a
@@ -25,6 +27,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigurationError, FieldsealError } from '../errors.js';
 import type { KeyProvider } from '../keys/provider.js';
 import type { KeyStore } from '../keys/store/key-store.js';
+import type { SkippedField } from '../adapters/prisma/model-columns.js';
+import { parsePrismaConfig, withPrismaModels, type PrismaConfig } from './prisma-config.js';
 
 /** The file names looked for in the working directory, in this order. */
 export const CONFIG_FILE_NAMES = ['fieldseal.config.json', 'fieldseal.config.js', 'fieldseal.config.mjs', 'fieldseal.config.ts'] as const;
@@ -64,15 +68,32 @@ export interface CliConfig {
   readonly store: StoreConfig | KeyStore;
   /** The application database of the protected tables; absent: the key store's database. */
   readonly database?: DatabaseConfig;
-  /** Protected tables by name. */
+  /** Protected tables by name (with those of the Prisma models, once loaded). */
   readonly tables: Readonly<Record<string, TableConfig>>;
+  /** The Prisma schema the protected tables of its annotated models come from. */
+  readonly prisma?: PrismaConfig;
+  /** Prisma models by name: the name of their table in `tables`. */
+  readonly models?: Readonly<Record<string, string>>;
+  /** Annotated Prisma fields the jobs do not cover, by table name. */
+  readonly skipped?: Readonly<Record<string, readonly SkippedField[]>>;
 }
 
-/** Finds and loads the config: `explicit` (from `--config`) or the first of {@link CONFIG_FILE_NAMES} in `cwd`. */
-export async function loadConfig(cwd: string, explicit: string | undefined): Promise<CliConfig> {
+/** What the command line changes in a config. */
+export interface ConfigOverrides {
+  /** `--prisma-schema`: the Prisma schema (relative to the working directory), instead of the config's `prisma.schema`. */
+  readonly prismaSchema?: string;
+}
+
+/**
+ * Finds and loads the config: `explicit` (from `--config`) or the first of
+ * {@link CONFIG_FILE_NAMES} in `cwd`; then reads the Prisma schema it names, if any.
+ */
+export async function loadConfig(cwd: string, explicit: string | undefined, overrides: ConfigOverrides = {}): Promise<CliConfig> {
   const file = findConfig(cwd, explicit);
   const raw = await readConfigFile(file);
-  return parseConfig(raw, file);
+  let config = parseConfig(raw, file);
+  if (overrides.prismaSchema !== undefined) config = { ...config, prisma: { ...config.prisma, schema: resolve(cwd, overrides.prismaSchema) } };
+  return withPrismaModels(config);
 }
 
 function findConfig(cwd: string, explicit: string | undefined): string {
@@ -190,7 +211,7 @@ export function parseConfig(raw: unknown, file: string): CliConfig {
   if (!isPlainObject(raw)) fail('the configuration', 'must be an object');
   const config = raw as Record<string, unknown>;
   for (const key of Object.keys(config)) {
-    if (!['provider', 'store', 'database', 'tables'].includes(key)) fail(key, 'is not a configuration property (provider, store, database, tables)');
+    if (!['provider', 'store', 'database', 'tables', 'prisma'].includes(key)) fail(key, 'is not a configuration property (provider, store, database, tables, prisma)');
   }
   const dir = dirname(file);
   if (config.store === undefined) fail('store', 'is missing: name the key store ({ "type": "sqlite", "path": "..." }, postgres, mysql or file)');
@@ -200,6 +221,7 @@ export function parseConfig(raw: unknown, file: string): CliConfig {
     store: isKeyStore(config.store) ? config.store : parseStore(config.store, dir, fail),
     database: config.database === undefined ? undefined : parseDatabase(config.database, 'database', dir, fail),
     tables: parseTables(config.tables, fail),
+    ...(config.prisma === undefined ? {} : { prisma: parsePrismaConfig(config.prisma, dir, fail) }),
   };
 }
 

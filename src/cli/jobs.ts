@@ -68,6 +68,15 @@ export function selectTargets(config: CliConfig, table: string | undefined, colu
   });
 }
 
+/** The table of a Prisma model of the config (`--model`). */
+function tableOfModel(config: CliConfig, model: string): string {
+  const models = config.models ?? {};
+  const table = Object.hasOwn(models, model) ? models[model] : undefined;
+  if (table !== undefined) return table;
+  if (config.prisma === undefined) throw new ConfigurationError(`--model ${model}: ${fileName(config)} names no Prisma schema: add "prisma": { "schema": "prisma/schema.prisma" } (see docs/cli.md)`);
+  throw new ConfigurationError(`--model ${model}: not among the protected Prisma models of ${fileName(config)} (${Object.keys(models).join(', ') || 'none'})`);
+}
+
 function fileName(config: CliConfig): string {
   return config.file.split(/[\\/]/).at(-1) ?? config.file;
 }
@@ -105,6 +114,7 @@ function checkpointsFor(database: Database): JobCheckpoints {
 
 const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   table: { type: 'string', short: 't' },
+  model: { type: 'string', short: 'm' },
   column: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   'batch-size': { type: 'string' },
@@ -113,7 +123,8 @@ const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 const COMMON_HELP = `  -t, --table <table>    only this protected table (default: every table of the config)
-      --column <column>  only this protected column of --table (repeat for several)
+  -m, --model <model>    only the table of this Prisma model (a config with "prisma")
+      --column <column>  only this protected column of --table or --model (repeat for several)
       --json             the report as JSON on stdout; progress as JSON lines on stderr
       --batch-size <n>   rows per batch, 1-10000 (default 500)`;
 
@@ -140,7 +151,7 @@ export const jobCommands: readonly Command[] = [
   jobCommand(
     'status',
     'count values per key id, plaintext, unreadable, destroyed',
-    '[--table <table>] [--column <column>] [--json]',
+    '[--table <table> | --model <model>] [--column <column>] [--json]',
     `Reads every protected column and counts its values: per key id (with the key's state),
 plaintext (not sealed), malformed, NULL, on destroyed or unknown keys, and not under the
 current primary key. Writes nothing. \`fieldseal keys destroy\` runs it to refuse a key
@@ -149,7 +160,7 @@ that values still use.`,
   jobCommand(
     'backfill',
     'seal the plaintext values of protected columns',
-    '[--table <table>] [--column <column>] [--dry-run] [--workers <n>]',
+    '[--table <table> | --model <model>] [--column <column>] [--dry-run] [--workers <n>]',
     `Seals every plaintext value of the protected columns (rows written before the column was
 protected), filling its blind index column in the same write. Sealed values and NULLs
 are left alone. A row the application changes meanwhile is read again, never
@@ -158,7 +169,7 @@ overwritten. Resumable: after a stop, run the same command again.`,
   jobCommand(
     'reencrypt',
     'move values to the current primary keys',
-    '[--table <table>] [--column <column>] [--key-id <id>] [--dry-run] [--workers <n>]',
+    '[--table <table> | --model <model>] [--column <column>] [--key-id <id>] [--dry-run] [--workers <n>]',
     `Re-encrypts every value not under its scope's (or subject's) current primary data key,
 after \`fieldseal keys rotate\`. With --key-id, only values under those keys. Then
 \`fieldseal status\` shows no value under the old key, and \`fieldseal keys destroy\`
@@ -168,7 +179,7 @@ accepts it. Resumable: after a stop, run the same command again.`,
   jobCommand(
     'decrypt',
     'write the protected columns back as plaintext',
-    '--table <table> [--column <column>] --yes-decrypt-to-plaintext [--dry-run]',
+    '--table <table> | --model <model> [--column <column>] --yes-decrypt-to-plaintext [--dry-run]',
     `Opens every sealed value of the protected columns and writes it back as plaintext: for
 leaving fieldseal, or undoing a backfill. The data is then unprotected at rest, so the
 command runs only with --yes-decrypt-to-plaintext, and on one --table at a time.
@@ -178,7 +189,7 @@ Resumable: after a stop, run the same command again.`,
   jobCommand(
     'verify',
     'check that every value opens in its context',
-    '[--table <table>] [--column <column>] [--json]',
+    '[--table <table> | --model <model>] [--column <column>] [--json]',
     `Opens every sealed value of the protected columns in its row's context (model, field,
 row, scope, subject) and checks its blind index; reports the rows that fail by table,
 column and primary key, never the value. Writes nothing. Exits 1 when any row fails.`,
@@ -188,9 +199,11 @@ column and primary key, never the value. Writes nothing. Exits 1 when any row fa
 /** Runs one job command over the selected tables; returns the exit status. */
 async function runJobCommand(command: Command, kind: JobName, context: CommandContext): Promise<number> {
   const { io, args } = context;
-  const table = stringFlag(args, 'table');
+  const model = stringFlag(args, 'model');
+  if (model !== undefined && stringFlag(args, 'table') !== undefined) throw new UsageError('--model names a table too: give --table or --model', command.usage);
+  const named = stringFlag(args, 'table') ?? model;
   const columns = stringsFlag(args, 'column');
-  if (columns.length > 0 && table === undefined) throw new UsageError('--column needs --table', command.usage);
+  if (columns.length > 0 && named === undefined) throw new UsageError('--column needs --table (or --model)', command.usage);
   const batchSize = integerFlag(command, args, 'batch-size', 1, 10_000);
   let workers = integerFlag(command, args, 'workers', 1, 64) ?? 1;
   if (workers > 1 && !WRITING.has(kind)) throw new UsageError(`--workers: ${kind} reads the whole table in one pass`, command.usage);
@@ -198,12 +211,13 @@ async function runJobCommand(command: Command, kind: JobName, context: CommandCo
   for (const id of onlyKeyIds) if (!/^[0-9a-f]{8}$/.test(id)) throw new UsageError(`--key-id: '${id}' is not a key id (8 lowercase hex digits)`, command.usage);
   if (kind === 'decrypt') {
     if (!booleanFlag(args, 'yes-decrypt-to-plaintext')) throw new UsageError('decrypt stores the values in the clear: add --yes-decrypt-to-plaintext to confirm', command.usage);
-    if (table === undefined) throw new UsageError('decrypt needs --table', command.usage);
+    if (named === undefined) throw new UsageError('decrypt needs --table (or --model)', command.usage);
   }
   const json = booleanFlag(args, 'json');
   const dryRun = booleanFlag(args, 'dry-run');
 
   const session = await context.session({ poolSize: workers + 1 });
+  const table = model === undefined ? stringFlag(args, 'table') : tableOfModel(session.config, model);
   const targets = selectTargets(session.config, table, columns);
   const database = await session.database();
   if (database.type === 'sqlite' && workers > 1) {
@@ -237,6 +251,8 @@ async function runJobCommand(command: Command, kind: JobName, context: CommandCo
         await checkpoints.reset(report.job);
         report = await runWorkers(RUNNERS[kind], options, workers);
       }
+      const skipped = session.config.skipped?.[target.name] ?? [];
+      if (skipped.length > 0) report = { ...report, notes: [...report.notes, ...skipped.map((s) => `${s.field} skipped: ${s.reason}`)] };
       results.push({ table: target.name, report });
     } finally {
       progress.finish();

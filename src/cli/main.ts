@@ -98,11 +98,11 @@ function leadingGlobals(argv: readonly string[]): { globals: string[]; rest: str
     const arg = argv[i] as string;
     if (!arg.startsWith('-')) break;
     if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--debug' || arg.startsWith('--config=')) globals.push(arg);
-    else if (arg === '--config' || arg === '-c') {
+    else if (arg === '--debug' || arg.startsWith('--config=') || arg.startsWith('--prisma-schema=')) globals.push(arg);
+    else if (arg === '--config' || arg === '-c' || arg === '--prisma-schema') {
       const value = argv[i + 1];
       if (value === undefined) return { globals, rest: [], help, problem: `option '${arg}' needs a value` };
-      globals.push('--config', value);
+      globals.push(arg === '-c' ? '--config' : arg, value);
       i++;
     } else return { globals, rest: [], help, problem: `unknown option '${arg}'` };
   }

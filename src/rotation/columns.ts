@@ -15,7 +15,7 @@ import type { BlindIndexOptions, TokenContext } from '../seal/sealer.js';
 import type { FpeOptions } from '../seal/tokens.js';
 import type { FpeFormat } from '../tokenize/fpe.js';
 import { checkBlindIndexBits } from '../tokenize/blind-index.js';
-import type { Normalizer } from '../tokenize/normalize.js';
+import { NORMALIZER_NAMES, type Normalizer } from '../tokenize/normalize.js';
 import type { RowKey, SourceRow, StoredValue } from './row-source.js';
 
 /** How legacy plaintext in a column parses into the value to seal (`string` when not given). */
@@ -90,7 +90,7 @@ export interface ProtectedColumn {
 }
 
 const PLAINTEXT_TYPES: readonly PlaintextType[] = ['string', 'number', 'bigint', 'boolean', 'date', 'json'];
-const NAMED_NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+const NAMED_NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 
 /**
  * Checks a job's column list against itself and the table's key column: names present and

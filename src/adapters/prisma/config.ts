@@ -7,6 +7,7 @@
 import { ConfigurationError } from '../../errors.js';
 import type { FpeFormat, Normalizer } from '../../index.js';
 import type { ModelShape } from './datamodel.js';
+import { NORMALIZER_NAMES } from '../../tokenize/normalize.js';
 
 /** The JS type a protected field holds in the application (the column stores ciphertext). */
 export type LogicalType = 'String' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'Boolean' | 'DateTime' | 'Json' | 'Bytes';
@@ -184,7 +185,7 @@ function fpeFormatOf(preset: FpePreset, options: unknown, bad: (why: string) => 
     }
   }
 }
-const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+const NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 
 /**
  * Validates `fields` against the data model and resolves defaults. Every mistake is a

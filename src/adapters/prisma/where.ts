@@ -14,7 +14,7 @@ import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from '
 
 const LOGICAL = new Set(['AND', 'OR', 'NOT']);
 const FIELD_OPERATORS = new Set(['equals', 'in', 'notIn', 'not', 'mode']);
-const CASE_FOLDING = new Set(['lowercase', 'email']);
+const CASE_FOLDING = new Set(['lowercase', 'email', 'fold']);
 
 /** A value compared by equality (as opposed to a filter object). */
 function isScalarValue(value: unknown): boolean {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../../src/errors.js';
-import type { Harness } from '../support/harness.js';
+import { extend, testFields, type Harness } from '../support/harness.js';
 
 const MODEL = 'AnnotationOption';
 
@@ -119,6 +119,17 @@ export function optionSuite(h: Harness): void {
         expect((await h.prisma.annotationOption.findFirst({ where: { mobile: '555.010.9999' } }))?.id).toBe(id);
         expect(await h.prisma.annotationOption.findFirst({ where: { mobile: '555.010.9998' } })).toBeNull();
         expect(read.mobile).toBe('(555) 010-9999');
+      });
+
+      it('normalize: fold finds a name written with other accents, case and spaces', async () => {
+        const fields = testFields(h.sealer);
+        const prisma = extend(h.base, h.sealer, { ...fields, User: { ...fields.User, nameIndex: { mode: 'blindIndex', of: 'name', normalize: 'fold' } } });
+        const id = randomUUID();
+        await prisma.user.create({ data: { id, email: 'fold@example.com', name: 'François Dvořák' } });
+        expect((await prisma.user.findFirst({ where: { name: ' francois DVORAK' } }))?.id).toBe(id);
+        expect((await prisma.user.findFirst({ where: { name: { equals: 'FRANÇOIS dvořák', mode: 'insensitive' } } as never }))?.name).toBe('François Dvořák');
+        expect(await prisma.user.findMany({ where: { name: { in: ['Francois Dvorak', 'nobody'] } }, select: { id: true } })).toEqual([{ id }]);
+        expect(await prisma.user.findFirst({ where: { name: 'Francoise Dvorak' } })).toBeNull();
       });
 
       it('domain: two indexes with one domain store equal tokens for equal values', async () => {

@@ -6,11 +6,13 @@
  * /// @fieldseal.encrypt(mode: deterministic, type: Int)
  * /// @fieldseal.encrypt(row: id, migrating: true)
  * /// @fieldseal.blindIndex(of: email, normalize: email, bits: 64)
+ * /// @fieldseal.blindIndex(of: name, normalize: fold)
  * /// @fieldseal.fpe(preset: card, keepLast: 4)
  * ```
  *
  * @module
  */
+import { NORMALIZER_NAMES } from '../../../tokenize/normalize.js';
 import { LOGICAL_TYPES, type FieldConfig } from '../config.js';
 
 /** An invalid annotation; the message names the model and field. */
@@ -29,7 +31,7 @@ const ALLOWED: Record<string, ReadonlySet<string>> = {
   // The options besides preset and scope are FpeFieldOptions, emitted under the same names.
   fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'letterCase']),
 };
-const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+const NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 const PRESETS = new Set(['card', 'ssn', 'phone', 'numeric', 'alphanumeric']);
 
 /** Parses `key: value, ...`; values are identifiers, numbers, booleans or double-quoted strings. */

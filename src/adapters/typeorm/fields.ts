@@ -1,0 +1,209 @@
+/**
+ * Resolves the fieldseal decorators against a DataSource's entity metadata: one
+ * {@link ProtectedEntity} per entity with protected columns. Every mistake is a
+ * ConfigurationError naming entity and column, raised by `fieldsealDataSource` before the
+ * first query.
+ *
+ * @module
+ */
+import { ConfigurationError } from '../../errors.js';
+import type { FpeFormat, Normalizer, SealMode } from '../../index.js';
+import type { DataSource, EntityMetadata } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { declarationOf, type BlindIndexColumnOptions, type Declaration, type DeterministicColumnOptions, type FpeColumnOptions, type SealedColumnOptions } from './declarations.js';
+import { typeorm } from './peer.js';
+import { FIXED_BYTES, VALUE_TYPES, type ValueOwner, type ValueType } from './value-types.js';
+
+/** How one protected column is protected, resolved. */
+export interface ProtectedField extends ValueOwner {
+  readonly mode: Declaration['kind'];
+  readonly migrating: boolean;
+  readonly scope: string | undefined;
+  /** Property binding randomized values to their row. */
+  readonly row: string | undefined;
+  /** The row property is a uuid generated column the adapter may fill before insert. */
+  readonly rowIsGeneratedUuid: boolean;
+  readonly domain: string | undefined;
+  /** For a blind index: the indexed property. */
+  readonly of: string | undefined;
+  readonly normalize: Normalizer | undefined;
+  readonly bits: number | undefined;
+  /** For a source column: its blind indexes. */
+  readonly indexes: ProtectedField[];
+  /** For an FPE column: the token format. */
+  readonly fpeFormat: FpeFormat | undefined;
+}
+
+/** The protected columns of one entity. */
+export interface ProtectedEntity {
+  /** The entity's name (its class name), bound into every ciphertext as the model. */
+  readonly name: string;
+  readonly metadata: EntityMetadata;
+  /** Protected columns by property name. */
+  readonly fields: ReadonlyMap<string, ProtectedField>;
+}
+
+const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+
+const FPE_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
+  card: new Set(['keepFirst', 'keepLast', 'luhn']),
+  ssn: new Set(),
+  phone: new Set(['keepFirst', 'keepLast']),
+  numeric: new Set(['keepFirst', 'keepLast']),
+  alphanumeric: new Set(['keepFirst', 'keepLast', 'letterCase']),
+};
+/** Options of every FPE column that are not format options. */
+const FPE_COLUMN_OPTIONS = new Set(['preset', 'scope', 'unique', 'name', 'nullable', 'length']);
+
+const DECORATOR_NAMES: Readonly<Record<Declaration['kind'], string>> = {
+  randomized: '@SealedColumn',
+  deterministic: '@DeterministicColumn',
+  blindIndex: '@BlindIndexColumn',
+  fpe: '@FpeColumn',
+};
+
+/** The tokenizer format of an FPE column's preset and options. */
+function fpeFormatOf(options: FpeColumnOptions, bad: (why: string) => never): FpeFormat {
+  const preset = options.preset;
+  if (typeof preset !== 'string' || !Object.hasOwn(FPE_OPTIONS, preset)) bad(`unknown fpe preset '${String(preset)}' (use ${Object.keys(FPE_OPTIONS).join(', ')})`);
+  const opts = options as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(opts)) {
+    if (value === undefined || FPE_COLUMN_OPTIONS.has(name)) continue;
+    if (!(FPE_OPTIONS[preset] as ReadonlySet<string>).has(name)) bad(`fpe option '${name}' does not apply to preset ${preset} (it takes ${[...(FPE_OPTIONS[preset] as ReadonlySet<string>)].join(', ') || 'no options'})`);
+  }
+  const count = (name: string): number | undefined => {
+    const v = opts[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) bad(`fpe option ${name} must be a non-negative integer`);
+    return v as number | undefined;
+  };
+  const first = count('keepFirst');
+  const last = count('keepLast');
+  const keep = first === undefined && last === undefined ? {} : { keep: { ...(first !== undefined ? { first } : {}), ...(last !== undefined ? { last } : {}) } };
+  switch (preset) {
+    case 'card': {
+      const luhn = opts.luhn;
+      if (luhn !== undefined && luhn !== 'valid' && luhn !== 'invalid') bad("fpe option luhn must be 'valid' or 'invalid'");
+      return { kind: 'card', ...keep, ...(luhn !== undefined ? { luhn: luhn as 'valid' | 'invalid' } : {}) };
+    }
+    case 'ssn':
+      return { kind: 'ssn' };
+    case 'phone':
+      return { kind: 'phone', ...keep };
+    case 'numeric':
+      return { kind: 'numeric', ...keep };
+    default: {
+      const letterCase = opts.letterCase;
+      if (letterCase !== undefined && letterCase !== 'upper' && letterCase !== 'lower' && letterCase !== 'mixed') bad("fpe option letterCase must be 'upper', 'lower' or 'mixed'");
+      return { kind: 'alphanumeric', ...keep, ...(letterCase !== undefined ? { letterCase: letterCase as 'upper' | 'lower' | 'mixed' } : {}) };
+    }
+  }
+}
+
+/** What the resolver needs from the Sealer: sizing of sealed texts. */
+export interface SizingSealer {
+  ciphertextLength(plaintextBytes: number, mode?: SealMode): number;
+}
+
+/** Resolves the protected columns of every entity of `dataSource` (initialized). */
+export function resolveEntities(dataSource: DataSource, sealer: SizingSealer): Map<Function | string, ProtectedEntity> {
+  const out = new Map<Function | string, ProtectedEntity>();
+  const columnArgs = typeorm().getMetadataArgsStorage().columns;
+  for (const metadata of dataSource.entityMetadatas) {
+    const fields = new Map<string, ProtectedField>();
+    const declared: [ColumnMetadata, Declaration][] = [];
+    for (const column of metadata.columns) {
+      const entry = declarationOf(column.target, column.propertyName);
+      if (entry === undefined) continue;
+      const bad: (why: string) => never = (why) => {
+        throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${column.propertyName}: ${why}`);
+      };
+      if (entry.declarations.length > 1) bad(`conflicting decorators: ${entry.declarations.map((d) => DECORATOR_NAMES[d.kind]).join(' and ')} on one property`);
+      if (columnArgs.filter((c) => c.target === column.target && c.propertyName === column.propertyName).length > 1) {
+        bad('conflicting decorators: another column decorator (@Column, @PrimaryColumn...) is on the same property; a fieldseal decorator declares the column itself');
+      }
+      if (column.isPrimary) bad('a primary key cannot be protected (it identifies the row: bind sealed columns to it with `row` instead)');
+      if (column.relationMetadata !== undefined || column.referencedColumn !== undefined) bad("a relation's join column cannot be protected");
+      if (column.embeddedMetadata !== undefined) bad('protected columns inside embedded entities are not supported');
+      declared.push([column, (entry.declarations[0] as Declaration)]);
+    }
+    if (declared.length === 0) continue;
+    for (const [column, declaration] of declared) {
+      fields.set(column.propertyName, resolveField(metadata, column, declaration, sealer, declared));
+    }
+    for (const field of fields.values()) {
+      if (field.mode !== 'blindIndex') continue;
+      const bad: (why: string) => never = (why) => {
+        throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${field.property}: ${why}`);
+      };
+      const source = fields.get(field.of as string);
+      if (source === undefined) {
+        if (metadata.findColumnWithPropertyName(field.of as string) === undefined) bad(`blind index of '${String(field.of)}', which is not a column of ${metadata.name}`);
+        bad(`blind index of '${String(field.of)}', which is not protected: index a @SealedColumn`);
+      }
+      if (source.mode !== 'randomized') bad(`blind index of '${source.property}', a ${DECORATOR_NAMES[source.mode]}: index a @SealedColumn (deterministic and FPE columns are queried directly)`);
+      source.indexes.push(field);
+    }
+    out.set(metadata.target, { name: metadata.name, metadata, fields });
+  }
+  return out;
+}
+
+function resolveField(metadata: EntityMetadata, column: ColumnMetadata, declaration: Declaration, sealer: SizingSealer, declared: readonly [ColumnMetadata, Declaration][]): ProtectedField {
+  const entity = metadata.name;
+  const property = column.propertyName;
+  const bad: (why: string) => never = (why) => {
+    throw new ConfigurationError(`fieldseal/typeorm: ${entity}.${property}: ${why}`);
+  };
+  const base = { entity, property, row: undefined, rowIsGeneratedUuid: false, domain: undefined, of: undefined, normalize: undefined, bits: undefined, indexes: [], fpeFormat: undefined };
+  switch (declaration.kind) {
+    case 'randomized':
+    case 'deterministic': {
+      const options: SealedColumnOptions & DeterministicColumnOptions = declaration.options ?? {};
+      const valueType: ValueType = options.valueType ?? 'string';
+      if (!VALUE_TYPES.includes(valueType)) bad(`unknown valueType '${String(valueType)}' (use ${VALUE_TYPES.join(', ')})`);
+      checkLength(options, valueType, declaration.kind, sealer, bad);
+      if (declaration.kind === 'deterministic' && options.unique === true && options.length === undefined) bad('a UNIQUE deterministic column needs a varchar `length` (MySQL cannot index TEXT)');
+      let row: string | undefined;
+      let rowIsGeneratedUuid = false;
+      if (declaration.kind === 'randomized' && options.row !== undefined) {
+        row = options.row;
+        const rowColumn = metadata.findColumnWithPropertyName(row);
+        if (rowColumn === undefined) bad(`row column '${row}' is not a column of ${entity}`);
+        if (declared.some(([c]) => c.propertyName === row)) bad(`row column '${row}' must be a plain (unprotected) column`);
+        if (rowColumn.isGenerated) {
+          if (rowColumn.generationStrategy !== 'uuid') bad(`row column '${row}' is generated by the database (${String(rowColumn.generationStrategy)}), so it is unknown when the value is sealed: use @PrimaryColumn or @PrimaryGeneratedColumn('uuid')`);
+          rowIsGeneratedUuid = true;
+        }
+      }
+      return { ...base, mode: declaration.kind, valueType, migrating: options.migrating === true, scope: options.scope, row, rowIsGeneratedUuid, domain: options.domain };
+    }
+    case 'blindIndex': {
+      const options: BlindIndexColumnOptions = declaration.options ?? ({} as BlindIndexColumnOptions);
+      if (typeof options.of !== 'string') bad('a blind index needs `of`, the property it indexes');
+      const normalize = options.normalize;
+      if (normalize !== undefined && typeof normalize !== 'function' && !NORMALIZERS.has(normalize)) bad(`unknown normalizer '${String(normalize)}'`);
+      if (options.bits !== undefined && (!Number.isInteger(options.bits) || options.bits < 16 || options.bits > 256)) bad('bits must be an integer from 16 to 256');
+      if ((options as { migrating?: unknown }).migrating !== undefined) bad("'migrating' belongs on the indexed column, not on its blind index");
+      const source = declared.find(([c]) => c.propertyName === options.of);
+      const sourceScope = source !== undefined && (source[1].kind === 'randomized' || source[1].kind === 'deterministic') ? source[1].options?.scope : undefined;
+      return { ...base, mode: 'blindIndex', valueType: 'string', migrating: false, scope: options.scope ?? sourceScope, domain: options.domain, of: options.of, normalize, bits: options.bits };
+    }
+    case 'fpe': {
+      const options = declaration.options ?? ({} as FpeColumnOptions);
+      if ((options as { migrating?: unknown }).migrating !== undefined) bad('an FPE token cannot be told apart from plaintext, so an FPE column cannot be migrating; backfill it first');
+      const fpeFormat = fpeFormatOf(options, bad);
+      return { ...base, mode: 'fpe', valueType: 'string', migrating: false, scope: options.scope, fpeFormat };
+    }
+  }
+}
+
+/** Checks that a varchar `length` holds the longest sealed text. */
+function checkLength(options: SealedColumnOptions, valueType: ValueType, kind: 'randomized' | 'deterministic', sealer: SizingSealer, bad: (why: string) => never): void {
+  if (options.maxBytes !== undefined && (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0)) bad('maxBytes must be a non-negative integer');
+  if (options.length === undefined) return;
+  if (!Number.isSafeInteger(options.length) || options.length < 1) bad('length must be a positive integer');
+  const maxBytes = options.maxBytes ?? FIXED_BYTES[valueType] ?? (valueType === 'bigint' ? 20 : undefined);
+  if (maxBytes === undefined) bad(`a varchar length for ${valueType} values needs maxBytes (the longest plaintext in bytes) to be checked; or drop length for a text column`);
+  const needed = sealer.ciphertextLength(maxBytes, kind);
+  if (options.length < needed) bad(`column length ${options.length} is too short: ${kind} sealed values of up to ${maxBytes} bytes need varchar(${needed})`);
+}

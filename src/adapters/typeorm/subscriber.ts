@@ -1,0 +1,145 @@
+/**
+ * The TypeORM subscriber that seals values before every insert and update TypeORM runs
+ * with listeners on (save, insert, update, upsert, cascades, QueryBuilder writes) and opens
+ * them after every load (find, relations, QueryBuilder `getMany`). TypeORM awaits the
+ * promises its subscribers return, so the Sealer's async API does the key work here,
+ * before TypeORM's synchronous value transformers run.
+ *
+ * Sealed values travel to SQL as {@link SealedText} in the very objects TypeORM was given
+ * (entities, value sets); the plaintext is put back when the write ends.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { InvalidInputError } from '../../errors.js';
+import type { EntityMetadata, InsertEvent, UpdateEvent, LoadEvent } from 'typeorm';
+import { openValues, rowKey, sealValues, type RowKey, type StoredValue, type TypeormSealer, type ValueToSeal } from './field-values.js';
+import type { ProtectedEntity, ProtectedField } from './fields.js';
+import { persisting, SealedText } from './guard.js';
+
+/** What the subscriber and the EntityManager wrapper share. */
+export interface AdapterState {
+  readonly sealer: TypeormSealer;
+  /** Protected entities by target. */
+  readonly entities: ReadonlyMap<Function | string, ProtectedEntity>;
+  /** Row keys of update value sets whose rows the criteria named (`update(id, {...})`). */
+  readonly rowHints: WeakMap<object, RowKey>;
+}
+
+/** Values to put back on the caller's objects when a write ends, by object. */
+const restores = new WeakMap<object, Map<string, unknown>>();
+
+/** Puts the application values back on an object the subscriber sealed. */
+export function restoreValues(target: object): void {
+  const values = restores.get(target);
+  if (values === undefined) return;
+  restores.delete(target);
+  for (const [property, value] of values) (target as Record<string, unknown>)[property] = value;
+}
+
+/** Loaded entities already opened (TypeORM may broadcast one object twice). */
+const opened = new WeakSet<object>();
+
+interface LoadBatch {
+  readonly items: { entity: Record<string, unknown>; field: ProtectedField }[];
+  readonly values: StoredValue[];
+  promise?: Promise<void>;
+}
+
+/** The subscriber; `fieldsealDataSource` adds one to the DataSource. */
+export class FieldsealSubscriber {
+  readonly #state: AdapterState;
+  /** The load batch being collected, per query runner (TypeORM calls afterLoad for a whole result synchronously). */
+  readonly #batches = new Map<unknown, LoadBatch>();
+
+  constructor(state: AdapterState) {
+    this.#state = state;
+  }
+
+  beforeInsert(event: InsertEvent<unknown>): Promise<void> | void {
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'insert');
+  }
+
+  beforeUpdate(event: UpdateEvent<unknown>): Promise<void> | void {
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'update');
+  }
+
+  afterInsert(event: InsertEvent<unknown>): void {
+    if (event.entity) restoreValues(event.entity as object);
+  }
+
+  afterUpdate(event: UpdateEvent<unknown>): void {
+    if (event.entity) restoreValues(event.entity as object);
+  }
+
+  afterLoad(entity: unknown, event?: LoadEvent<unknown>): Promise<void> | void {
+    if (event === undefined || entity === null || typeof entity !== 'object' || opened.has(entity)) return;
+    const model = this.#state.entities.get(event.metadata.target);
+    if (model === undefined) return;
+    opened.add(entity);
+    const record = entity as Record<string, unknown>;
+    const key = event.queryRunner ?? this;
+    let batch = this.#batches.get(key);
+    if (batch === undefined) {
+      const created: LoadBatch = { items: [], values: [] };
+      created.promise = Promise.resolve().then(async () => {
+        this.#batches.delete(key);
+        const values = await openValues(this.#state.sealer, created.values);
+        created.items.forEach(({ entity: target, field }, i) => (target[field.property] = values[i]));
+      });
+      this.#batches.set(key, (batch = created));
+    }
+    for (const field of model.fields.values()) {
+      if (field.mode === 'blindIndex') continue;
+      const stored = record[field.property];
+      if (stored === undefined || stored === null) continue;
+      batch.items.push({ entity: record, field });
+      batch.values.push({ field, stored, row: field.row !== undefined ? (record[field.row] as RowKey) : undefined });
+    }
+    return batch.promise;
+  }
+
+  #seal(metadata: EntityMetadata, entity: Record<string, unknown> | undefined, kind: 'insert' | 'update'): Promise<void> | void {
+    if (entity === undefined || entity === null) return;
+    const model = this.#state.entities.get(metadata.target);
+    if (model === undefined) return;
+    const toSeal: ValueToSeal[] = [];
+    const properties: string[] = [];
+    const restore = new Map<string, unknown>();
+    for (const field of model.fields.values()) {
+      const value = entity[field.property];
+      if (field.mode === 'blindIndex') {
+        const source = entity[field.of as string];
+        if (source === undefined && value !== undefined && !(value instanceof SealedText) && kind === 'insert') {
+          throw new InvalidInputError(`${model.name}.${field.property} is a blind index computed from ${String(field.of)}: write ${String(field.of)}, not the index`);
+        }
+        continue;
+      }
+      if (value === undefined || value instanceof SealedText) continue;
+      let row: RowKey | undefined;
+      if (field.row !== undefined && value !== null) {
+        let rowValue = entity[field.row] ?? this.#state.rowHints.get(entity);
+        if (rowValue === undefined && field.rowIsGeneratedUuid && kind === 'insert') entity[field.row] = rowValue = randomUUID();
+        row = rowKey(field, rowValue);
+      }
+      toSeal.push({ field, value, row });
+      properties.push(field.property);
+      restore.set(field.property, value);
+      for (const index of field.indexes) {
+        toSeal.push({ field: index, value, source: field });
+        properties.push(index.property);
+      }
+    }
+    if (toSeal.length === 0) return;
+    return sealValues(this.#state.sealer, toSeal).then((texts) => {
+      texts.forEach((text, i) => {
+        const property = properties[i] as string;
+        if (!restore.has(property)) restore.set(property, text);
+        entity[property] = text === null ? null : new SealedText(text);
+      });
+      const previous = restores.get(entity);
+      restores.set(entity, previous === undefined ? restore : new Map([...restore, ...previous]));
+      persisting.getStore()?.touched.add(entity);
+    });
+  }
+}

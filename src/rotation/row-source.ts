@@ -37,6 +37,18 @@ export interface RowPage {
   readonly until?: RowKey;
   /** 1..10,000. */
   readonly limit: number;
+  /**
+   * Only rows whose column holds exactly this text (byte for byte, whatever the column's
+   * collation): the rows of one data subject, for erasure and export. The column must be a
+   * text column; index it, or each page scans the table.
+   */
+  readonly where?: RowFilter;
+}
+
+/** An exact match of one text column. */
+export interface RowFilter {
+  readonly column: string;
+  readonly equals: string;
 }
 
 /** A conditional write of one row: applied only if every `expected` column still holds its value. */

@@ -206,12 +206,17 @@ export function sqlRowSource(options: SqlRowSourceOptions): RowSource {
       if (!Number.isSafeInteger(page.limit) || page.limit < 1 || page.limit > MAX_ROW_PAGE) throw new InvalidInputError(`page limit must be an integer from 1 to ${MAX_ROW_PAGE}`);
       const columns = [...page.columns];
       if (new Set(columns).size !== columns.length) throw new InvalidInputError('page columns must not repeat');
-      const { shape, statements } = await shapeWith(columns);
+      const { shape, statements } = await shapeWith(page.where === undefined ? columns : [...columns, String(page.where.column)]);
       for (const column of columns) textColumn(shape, column);
       const after = page.after === undefined ? undefined : keyParam(page.after, shape.key, 'page after');
       const until = page.until === undefined ? undefined : keyParam(page.until, shape.key, 'page until');
-      const statement = statements.page({ columns, after, until, limit: page.limit });
-      const result = await call(`page (${columns.length === 0 ? 'keys only' : columns.map((c) => `${table}.${c}`).join(', ')})`, (options) => connection.query(statement, options));
+      const where = page.where === undefined ? undefined : { column: textColumn(shape, page.where.column), equals: filterText(page.where.equals) };
+      const statement = statements.page({ columns, after, until, limit: page.limit, where });
+      const result = await call(
+        `page (${columns.length === 0 ? 'keys only' : columns.map((c) => `${table}.${c}`).join(', ')})`,
+        (options) => connection.query(statement, options),
+        where === undefined ? [] : [where.equals],
+      );
       return result.rows.map((row) => sourceRow(row, columns, shape));
     },
 
@@ -309,4 +314,9 @@ function kindOf(value: unknown): string {
   if (value instanceof Uint8Array) return 'bytes';
   if (value instanceof Date) return 'a date';
   return typeof value;
+}
+
+function filterText(value: unknown): string {
+  if (typeof value !== 'string' || !value.isWellFormed()) throw new InvalidInputError('a page filter matches well-formed text');
+  return value;
 }

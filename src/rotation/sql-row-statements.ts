@@ -30,6 +30,8 @@ export interface PageQuery {
   readonly after?: string;
   readonly until?: string;
   readonly limit: number;
+  /** Only rows whose column holds exactly this text. */
+  readonly where?: { readonly column: string; readonly equals: string };
 }
 
 /** One row's write with its key as a parameter and its columns checked. */
@@ -74,9 +76,18 @@ export function rowStatements(dialect: SqlDialectName, table: string, key: KeyCo
   };
 
   return {
-    page({ columns, after, until, limit }) {
+    page({ columns, after, until, limit, where: filter }) {
       const { params, bind } = builder();
       const where: string[] = [];
+      if (filter !== undefined) {
+        // `=` alone follows the column's collation (case- or space-insensitive on MySQL by
+        // default): the exact comparison beside it keeps another subject's rows out, while
+        // the plain one lets an index on the column serve the query.
+        const column = `fs_t.${q(filter.column)}`;
+        if (dialect === 'postgres') where.push(`${column} = ${bind(filter.equals)}::text COLLATE "C"`);
+        else if (dialect === 'mysql') where.push(`${column} = ${bind(filter.equals)} AND BINARY ${column} = BINARY ${bind(filter.equals)}`);
+        else where.push(`${column} = (${bind(filter.equals)} COLLATE BINARY)`);
+      }
       if (after !== undefined) where.push(`fs_t.${k} > ${keySql(bind(after))}`);
       if (until !== undefined) where.push(`fs_t.${k} <= ${keySql(bind(until))}`);
       const select = [`${keyText(`fs_t.${k}`)} AS fs_key`, ...columns.map((column, i) => `fs_t.${q(column)} AS fs_c${i}`)];

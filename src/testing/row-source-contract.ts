@@ -153,6 +153,21 @@ export function runRowSourceContract(name: string, setup: () => Promise<RowSourc
       assert.deepEqual(plain(await t.rows()), plain(rows));
     });
 
+    test('a page filter selects the rows whose column holds exactly the text (not another case, trailing space or NULL), with after, until and limit', async (subject) => {
+      const owners: StoredValue[] = ['alice', 'bob', 'Alice', 'alice ', null, 'alice', 'ünï', 'alice', 'ÜNÏ', 'alice'];
+      const rows = owners.map((owner, i) => row(BigInt(i + 1), { secret: `s${i + 1}`, other: owner }));
+      const t = await subject.createTable({ key: 'integer', columns: ['secret', 'other'], rows });
+      const where = { column: 'other', equals: 'alice' };
+      const keys = async (page: Omit<Parameters<RowSource['page']>[0], 'columns'>): Promise<string[]> => (await t.source.page({ columns: ['secret'], ...page })).map((r) => String(r.key));
+      assert.deepEqual(await keys({ where, limit: 100 }), ['1', '6', '8', '10']);
+      assert.deepEqual(await keys({ where, limit: 2 }), ['1', '6']);
+      assert.deepEqual(await keys({ where, after: 6n, until: 9n, limit: 10 }), ['8']);
+      assert.deepEqual(await keys({ where: { column: 'other', equals: 'ünï' }, limit: 10 }), ['7']);
+      assert.deepEqual(await keys({ where: { column: 'other', equals: 'nobody' }, limit: 10 }), []);
+      assert.deepEqual(await keys({ where: { column: 'other', equals: '' }, limit: 10 }), []);
+      await expectConfiguration(t.source.page({ columns: ['secret'], where: { column: 'nope', equals: 'x' }, limit: 10 }), `${t.name}.nope`);
+    });
+
     test('writes only rows whose expected values still match; a changed (even in case or trailing spaces) or deleted row is not written nor its key returned', async (subject) => {
       const start = ['one', 'two', 'Alice', 'Bob', 'five', 'six'];
       const t = await subject.createTable({ key: 'integer', columns: ['secret'], rows: start.map((v, i) => row(BigInt(i + 1), { secret: v })) });

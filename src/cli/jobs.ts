@@ -231,6 +231,11 @@ async function runJobCommand(command: Command, kind: JobName, context: CommandCo
 
   const results: { table: string; report: JobReport }[] = [];
   for (const target of targets) {
+    if (kind === 'reencrypt' && table === undefined && !target.columns.some((spec) => spec.mode === 'randomized')) {
+      // Deterministic and FPE values are under the lookup key, which data key rotations leave alone.
+      io.stderr.write(`fieldseal reencrypt: ${target.name}: no randomized column, nothing to re-encrypt\n`);
+      continue;
+    }
     if (io.signal.aborted) break;
     const options: JobOptions = {
       sealer,

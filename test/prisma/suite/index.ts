@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import { unavailableReason, type DatabaseKind } from '../../support/databases.js';
 import { useHarness } from '../support/harness.js';
+import { badInputSuite } from './bad-input.js';
 import { crudSuite } from './crud.js';
 import { integritySuite } from './integrity.js';
 import { leakSuite } from './leaks.js';
@@ -22,6 +23,7 @@ export async function defineAdapterSuites(kind: DatabaseKind): Promise<void> {
     nestedSuite(h);
     integritySuite(h);
     lookupIntegritySuite(h);
+    badInputSuite(h);
     leakSuite(h);
     optionSuite(h);
   });

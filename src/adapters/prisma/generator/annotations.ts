@@ -8,6 +8,7 @@
  * /// @fieldseal.blindIndex(of: email, normalize: email, bits: 64)
  * /// @fieldseal.blindIndex(of: name, normalize: fold)
  * /// @fieldseal.fpe(preset: card, keepLast: 4)
+ * /// @fieldseal.blindIndex(of: email, normalize: email, unique: true)   (the column must be @unique)
  * ```
  *
  * @module
@@ -26,8 +27,8 @@ export class AnnotationError extends Error {
 type Arg = string | number | boolean;
 
 const ALLOWED: Record<string, ReadonlySet<string>> = {
-  encrypt: new Set(['mode', 'type', 'row', 'migrating', 'domain', 'scope']),
-  blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope']),
+  encrypt: new Set(['mode', 'type', 'row', 'migrating', 'domain', 'scope', 'unique']),
+  blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope', 'unique']),
   // The options besides preset and scope are FpeFieldOptions, emitted under the same names.
   fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'letterCase']),
 };
@@ -62,6 +63,34 @@ function parseArgs(text: string, fail: (why: string) => never): Record<string, A
  * undefined when there is none; throws AnnotationError when it is invalid.
  */
 export function parseFieldAnnotation(model: string, field: string, documentation: string | undefined): FieldConfig | undefined {
+  return parseAnnotation(model, field, documentation)?.config;
+}
+
+/**
+ * Checks a protected field against its column's unique index (`@unique`, `@id`, or a
+ * one-field `@@unique`), which the generator reads from the DMMF:
+ * - `unique: true` (the field is meant as a unique lookup: findUnique, upsert, connect by
+ *   it) needs a unique index on the column, or the database would keep duplicates and
+ *   Prisma refuse the unique where;
+ * - a unique index on a randomized column enforces nothing (no two ciphertexts are equal)
+ *   and makes the field look like a unique key that it is not.
+ * Throws AnnotationError naming the model and field.
+ */
+export function checkUniqueIndex(model: string, field: string, documentation: string | undefined, uniqueIndex: boolean): void {
+  const parsed = parseAnnotation(model, field, documentation);
+  if (parsed === undefined) return;
+  const { config, unique } = parsed;
+  if (unique && !uniqueIndex) {
+    throw new AnnotationError(model, field, `unique: true, but the column has no unique index; add @unique to ${model}.${field} (or drop unique: true)`);
+  }
+  if (uniqueIndex && (config.mode ?? 'randomized') === 'randomized') {
+    const hint = 'randomized ciphertexts are all distinct, so the unique index enforces nothing; put @unique on its blind index column (@fieldseal.blindIndex(of: ' + field + ', unique: true)) or use mode: deterministic';
+    throw new AnnotationError(model, field, `has a unique index, but ${hint}`);
+  }
+}
+
+/** A parsed annotation: the field's config, and whether it declares a unique lookup (`unique: true`, checked against the schema, not emitted). */
+function parseAnnotation(model: string, field: string, documentation: string | undefined): { config: FieldConfig; unique: boolean } | undefined {
   if (!documentation || !documentation.includes('@fieldseal')) return undefined;
   const fail = (why: string): never => {
     throw new AnnotationError(model, field, why);
@@ -86,50 +115,56 @@ export function parseFieldAnnotation(model: string, field: string, documentation
     return v as boolean | undefined;
   };
   const scope = str('scope');
-  switch (kind) {
-    case 'encrypt': {
-      const mode = str('mode') ?? 'randomized';
-      if (mode !== 'randomized' && mode !== 'deterministic') fail(`mode must be randomized or deterministic, not '${mode}'`);
-      const type = str('type');
-      if (type !== undefined && !(LOGICAL_TYPES as readonly string[]).includes(type)) fail(`type must be one of ${LOGICAL_TYPES.join(', ')}, not '${type}'`);
-      const common = { ...(type ? { type: type as (typeof LOGICAL_TYPES)[number] } : {}), ...(bool('migrating') ? { migrating: true } : {}), ...(scope ? { scope } : {}) };
-      if (mode === 'deterministic') {
-        if (args.row !== undefined) fail('row binding applies to randomized fields only');
-        const domain = str('domain');
-        return { mode: 'deterministic', ...common, ...(domain ? { domain } : {}) };
+  const unique = bool('unique') === true;
+  return { config: parseConfig(), unique };
+
+  function parseConfig(): FieldConfig {
+    switch (kind) {
+      case 'encrypt': {
+        const mode = str('mode') ?? 'randomized';
+        if (mode !== 'randomized' && mode !== 'deterministic') fail(`mode must be randomized or deterministic, not '${mode}'`);
+        const type = str('type');
+        if (type !== undefined && !(LOGICAL_TYPES as readonly string[]).includes(type)) fail(`type must be one of ${LOGICAL_TYPES.join(', ')}, not '${type}'`);
+        const common = { ...(type ? { type: type as (typeof LOGICAL_TYPES)[number] } : {}), ...(bool('migrating') ? { migrating: true } : {}), ...(scope ? { scope } : {}) };
+        if (mode === 'deterministic') {
+          if (args.row !== undefined) fail('row binding applies to randomized fields only');
+          const domain = str('domain');
+          return { mode: 'deterministic', ...common, ...(domain ? { domain } : {}) };
+        }
+        if (args.domain !== undefined) fail('domain applies to deterministic fields only');
+        if (unique) fail('unique applies to deterministic fields and blind indexes: no two randomized ciphertexts are equal');
+        const row = str('row');
+        return { mode: 'randomized', ...common, ...(row ? { row } : {}) };
       }
-      if (args.domain !== undefined) fail('domain applies to deterministic fields only');
-      const row = str('row');
-      return { mode: 'randomized', ...common, ...(row ? { row } : {}) };
-    }
-    case 'blindIndex': {
-      const of = str('of');
-      if (!of) fail('@fieldseal.blindIndex needs of: <field>');
-      const normalize = str('normalize');
-      if (normalize !== undefined && !NORMALIZERS.has(normalize)) fail(`normalize must be one of ${[...NORMALIZERS].join(', ')}, not '${normalize}'`);
-      const bits = args.bits;
-      if (bits !== undefined && (typeof bits !== 'number' || bits < 16 || bits > 256)) fail('bits must be a number from 16 to 256');
-      const domain = str('domain');
-      return {
-        mode: 'blindIndex',
-        of: of!,
-        ...(normalize ? { normalize: normalize as 'email' } : {}),
-        ...(bits !== undefined ? { bits: bits as number } : {}),
-        ...(domain ? { domain } : {}),
-        ...(scope ? { scope } : {}),
-      };
-    }
-    default: {
-      const preset = str('preset');
-      if (!preset || !PRESETS.has(preset)) fail(`@fieldseal.fpe needs preset: one of ${[...PRESETS].join(', ')}`);
-      const options: Record<string, Arg> = {};
-      for (const [k, v] of Object.entries(args)) if (k !== 'preset' && k !== 'scope') options[k] = v;
-      return {
-        mode: 'fpe',
-        preset: preset as 'card',
-        ...(Object.keys(options).length > 0 ? { options } : {}),
-        ...(scope ? { scope } : {}),
-      };
+      case 'blindIndex': {
+        const of = str('of');
+        if (!of) fail('@fieldseal.blindIndex needs of: <field>');
+        const normalize = str('normalize');
+        if (normalize !== undefined && !NORMALIZERS.has(normalize)) fail(`normalize must be one of ${[...NORMALIZERS].join(', ')}, not '${normalize}'`);
+        const bits = args.bits;
+        if (bits !== undefined && (typeof bits !== 'number' || bits < 16 || bits > 256)) fail('bits must be a number from 16 to 256');
+        const domain = str('domain');
+        return {
+          mode: 'blindIndex',
+          of: of!,
+          ...(normalize ? { normalize: normalize as 'email' } : {}),
+          ...(bits !== undefined ? { bits: bits as number } : {}),
+          ...(domain ? { domain } : {}),
+          ...(scope ? { scope } : {}),
+        };
+      }
+      default: {
+        const preset = str('preset');
+        if (!preset || !PRESETS.has(preset)) fail(`@fieldseal.fpe needs preset: one of ${[...PRESETS].join(', ')}`);
+        const options: Record<string, Arg> = {};
+        for (const [k, v] of Object.entries(args)) if (k !== 'preset' && k !== 'scope') options[k] = v;
+        return {
+          mode: 'fpe',
+          preset: preset as 'card',
+          ...(Object.keys(options).length > 0 ? { options } : {}),
+          ...(scope ? { scope } : {}),
+        };
+      }
     }
   }
 }

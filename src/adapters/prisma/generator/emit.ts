@@ -7,7 +7,7 @@
 import type { FieldConfig, FieldsConfig } from '../config.js';
 import { resolveFields } from '../config.js';
 import { indexDatamodel, type DatamodelModel } from '../datamodel.js';
-import { AnnotationError, parseFieldAnnotation } from './annotations.js';
+import { AnnotationError, checkUniqueIndex, parseFieldAnnotation } from './annotations.js';
 import { emitJavaScriptModule, emitTypedTail } from './emit-types.js';
 
 /** The slice of a generator's DMMF the emitter reads. */
@@ -29,6 +29,8 @@ export function fieldsFromDmmf(dmmf: GeneratorDmmf): FieldsConfig {
     for (const field of model.fields) {
       const config = parseFieldAnnotation(model.name, field.name, field.documentation);
       if (config === undefined) continue;
+      const uniqueIndex = field.isUnique === true || field.isId === true || (model.uniqueFields ?? []).some((u) => u.length === 1 && u[0] === field.name);
+      checkUniqueIndex(model.name, field.name, field.documentation, uniqueIndex);
       (fields[model.name] ??= {})[field.name] = config;
     }
   }

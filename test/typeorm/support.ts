@@ -63,3 +63,19 @@ export async function testDataSource(kind: DatabaseKind, label: string, entities
     },
   };
 }
+
+/** A column's stored value, read past the adapter (no transformer, no subscriber). */
+export async function rawColumn(db: TestDataSource, table: string, column: string, id: string): Promise<unknown> {
+  const row = (await db.dataSource.createQueryBuilder().select(`t.${column}`, 'v').from(table, 't').where('t.id = :id', { id }).getRawOne()) as { v: unknown } | undefined;
+  return row?.v;
+}
+
+/** Overwrites a column's stored value past the adapter. */
+export async function setRawColumn(db: TestDataSource, table: string, column: string, id: string, value: unknown): Promise<void> {
+  const metadata = db.dataSource.entityMetadatas.find((m) => m.tableName === table);
+  if (metadata === undefined) throw new Error(`no entity has table ${table}`);
+  const q = (name: string) => db.dataSource.driver.escape(name);
+  const path = metadata.schema !== undefined ? `${q(metadata.schema)}.${q(table)}` : q(table);
+  const [a, b] = db.kind === 'postgresql' ? ['$1', '$2'] : ['?', '?'];
+  await db.dataSource.query(`UPDATE ${path} SET ${q(column)} = ${a} WHERE ${q('id')} = ${b}`, [value, id]);
+}

@@ -121,7 +121,7 @@ function byPropertyNames(source: RowSource, target: EntityTable): RowSource {
       const rows = await source.page({ ...page, columns: names.map(columnOf) });
       return rows.map((row) => ({ key: row.key, values: Object.fromEntries(names.map((name) => [name, row.values[columnOf(name)] ?? null])) }));
     },
-    write(writes: readonly RowWrite[]) {
+    async write(writes: readonly RowWrite[]) {
       const renamed = writes.map((w, i) => ({ key: w.key, expected: toColumns(w.expected, `write #${i} expected`), next: toColumns(w.next, `write #${i} next`) }));
       return source.write(renamed);
     },

@@ -7,7 +7,7 @@ import { isLuhnValid, type Sealer } from '../../../src/index.js';
 import { testSealer } from '../../support/sealer.js';
 import type { DatabaseKind } from '../../support/databases.js';
 import { Account, Customer, entities, Order, OrderLine, Typed } from '../entities.js';
-import { testDataSource, type TestDataSource } from '../support.js';
+import { rawColumn, testDataSource, type TestDataSource } from '../support.js';
 
 export function crudSuite(kind: DatabaseKind): void {
   describe('reads and writes', () => {
@@ -23,11 +23,7 @@ export function crudSuite(kind: DatabaseKind): void {
     });
     afterAll(async () => db?.dispose());
 
-    const raw = async (table: string, column: string, id: string): Promise<unknown> => {
-      const q = db.dataSource.driver.escape.bind(db.dataSource.driver);
-      const rows = (await db.dataSource.query(`SELECT ${q(column)} AS v FROM ${q(table)} WHERE ${q('id')} = ${kind === 'postgresql' ? '$1' : '?'}`, [id])) as { v: unknown }[];
-      return rows[0]?.v;
-    };
+    const raw = async (table: string, column: string, id: string): Promise<unknown> => rawColumn(db, table, column, id);
 
     it('saves sealed values, finds by blind index and deterministic value, and reads plaintext back', async () => {
       const repo = db.dataSource.getRepository(Customer);

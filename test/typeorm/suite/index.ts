@@ -1,7 +1,9 @@
 /** Every TypeORM adapter suite, run once per database kind. */
 import { crudSuite } from './crud.js';
+import { refusalSuite } from './refusals.js';
 import type { DatabaseKind } from '../../support/databases.js';
 
 export function defineTypeormSuites(kind: DatabaseKind): void {
   crudSuite(kind);
+  refusalSuite(kind);
 }

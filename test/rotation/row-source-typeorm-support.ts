@@ -11,8 +11,6 @@ import { mariadbUrl, postgresUrl } from '../support/databases.js';
 export interface DataSourceExtras {
   /** Entities (classes or schemas) of the data source. */
   readonly entities?: readonly (EntitySchema | (new () => object))[];
-  /** Subscribers of the data source. */
-  readonly subscribers?: readonly (new () => object)[];
   /** Connections of the pool (PostgreSQL, MariaDB). */
   readonly poolSize?: number;
 }
@@ -25,7 +23,6 @@ export function typeormSqlite(file: string, extras: DataSourceExtras = {}): Prom
     enableWAL: true,
     timeout: 2000,
     entities: [...(extras.entities ?? [])],
-    subscribers: [...(extras.subscribers ?? [])],
   }).initialize();
 }
 
@@ -37,7 +34,6 @@ export function typeormPostgres(schema: string, extras: DataSourceExtras = {}): 
     schema,
     poolSize: extras.poolSize ?? 10,
     entities: [...(extras.entities ?? [])],
-    subscribers: [...(extras.subscribers ?? [])],
   }).initialize();
 }
 
@@ -53,6 +49,5 @@ export function typeormMariadb(database: string, extras: DataSourceExtras = {}):
     database,
     poolSize: extras.poolSize ?? 10,
     entities: [...(extras.entities ?? [])],
-    subscribers: [...(extras.subscribers ?? [])],
   }).initialize();
 }

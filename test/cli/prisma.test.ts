@@ -84,7 +84,7 @@ describe('jobs on the models of a Prisma schema', () => {
     expect(user?.table).toBe('User');
     expect(user?.columns.map((c) => c.column)).toEqual(['email', 'ssn', 'name']);
     expect(columnOf(user, 'email')).toMatchObject({ sealed: USERS, plaintext: 0, notCurrent: 0 });
-    expect(user?.notes).toEqual([expect.stringMatching(/^User\.card skipped: an FPE token/)]);
+    expect(user?.notes).toEqual([expect.stringMatching(/^User\.card skipped: an FPE field/)]);
     const text = await project.ok(['status', '--model', 'User']);
     expect(text).toContain(`User (sqlite:User): ${USERS} rows`);
     expect(text).toContain('note: User.card skipped');

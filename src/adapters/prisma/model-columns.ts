@@ -7,7 +7,8 @@
  * so the jobs and the application cannot drift apart.
  *
  * Fields the jobs cannot cover the way the extension seals them are left out and listed,
- * with the reason, in `skipped`: FPE fields, fields stored in `Bytes` columns (row sources
+ * with the reason, in `skipped`: FPE fields (whose tokens data key rotations leave alone,
+ * and which `backfill` and `decrypt` refuse), fields stored in `Bytes` columns (row sources
  * read and write text columns), fields bound to a column other than the primary key, a
  * second blind index of one field, and a blind index kept under another scope than its field.
  *
@@ -110,7 +111,8 @@ export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, mo
   for (const field of resolved?.fields.values() ?? []) {
     if (field.mode === 'blindIndex') continue; // with the field it indexes
     if (field.mode === 'fpe') {
-      skip(field, "an FPE token is made with the scope's lookup key, which data key rotations leave alone; the jobs do not read FPE columns");
+      // ProtectedColumn takes FPE columns (status, verify, reindex), but backfill and decrypt refuse them, and a data key rotation leaves them alone.
+      skip(field, "an FPE field: its tokens are under the scope's lookup key, which data key rotations leave alone, and backfill cannot tell them from plaintext");
       continue;
     }
     if (field.storage === 'Bytes') {

@@ -78,9 +78,11 @@ console.log('lookup by ssn        →', bySsn?.name);
 const withOrders = await prisma.user.findUnique({ where: { id: alice }, include: { orders: { orderBy: { id: 'asc' } } } });
 console.log('nested include       →', withOrders?.orders.map((o) => `${o.item} (${o.total})`).join(', '));
 
-// What cannot be answered on ciphertext is refused, never silently wrong.
+// What cannot be answered on ciphertext is refused, never silently wrong. Some of it does not
+// even compile: `where: { email: { contains: 'example' } }` is a type error. Ordering is refused
+// at runtime.
 try {
-  await prisma.user.findMany({ where: { email: { contains: 'example' } } });
+  await prisma.user.findMany({ orderBy: { email: 'asc' } });
 } catch (error) {
   console.log('refused              →', error instanceof Error ? error.message : error);
 }

@@ -2,24 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { emitConfigModule, emitJavaScriptConfigModule, type GeneratorDmmf } from '../../../src/adapters/prisma/generator/emit.js';
 
-const dmmf: GeneratorDmmf = {
-  datamodel: {
-    models: [
-      {
-        name: 'Patient',
-        fields: [
-          { name: 'id', kind: 'scalar', type: 'String', isId: true },
-          { name: 'email', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt' },
-          { name: 'emailIndex', kind: 'scalar', type: 'String', isUnique: true, documentation: '@fieldseal.blindIndex(of: email)' },
-          { name: 'born', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt(type: DateTime)' },
-          { name: 'code', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt(mode: deterministic, type: Int)' },
-          { name: 'visits', kind: 'object', type: 'Visit', isList: true },
-        ],
-      },
-      { name: 'Visit', fields: [{ name: 'id', kind: 'scalar', type: 'Int', isId: true }, { name: 'patient', kind: 'object', type: 'Patient' }] },
-    ],
-  },
-};
+type DmmfField = GeneratorDmmf['datamodel']['models'][number]['fields'][number];
+const patientFields: readonly DmmfField[] = [
+  { name: 'id', kind: 'scalar', type: 'String', isId: true },
+  { name: 'email', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt' },
+  { name: 'emailIndex', kind: 'scalar', type: 'String', isUnique: true, documentation: '@fieldseal.blindIndex(of: email)' },
+  { name: 'born', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt(type: DateTime)' },
+  { name: 'code', kind: 'scalar', type: 'String', documentation: '@fieldseal.encrypt(mode: deterministic, type: Int)' },
+  { name: 'visits', kind: 'object', type: 'Visit', isList: true },
+];
+const visitFields: readonly DmmfField[] = [
+  { name: 'id', kind: 'scalar', type: 'Int', isId: true },
+  { name: 'patient', kind: 'object', type: 'Patient' },
+];
+const dmmf: GeneratorDmmf = { datamodel: { models: [{ name: 'Patient', fields: patientFields }, { name: 'Visit', fields: visitFields }] } };
 
 const MODELS = `export type FieldsealModels = {
   "Patient": {

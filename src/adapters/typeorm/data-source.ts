@@ -9,7 +9,7 @@
 import { ConfigurationError } from '../../errors.js';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { lookupTexts, type TypeormSealer } from './field-values.js';
-import { resolveEntities, type ProtectedEntity } from './fields.js';
+import { precheckDeclarations, resolveEntities, type ProtectedEntity } from './fields.js';
 import { rewriteWhere } from './find-options.js';
 import { wrapManager } from './manager.js';
 import { FieldsealSubscriber, type AdapterState } from './subscriber.js';
@@ -56,6 +56,8 @@ export async function fieldsealDataSource(dataSource: DataSource, options: Field
   const sealer = options?.sealer;
   if (sealer === undefined || sealer === null || typeof sealer.encryptMany !== 'function') throw new ConfigurationError('fieldseal/typeorm: fieldsealDataSource needs { sealer }');
   let deferred: { synchronize: boolean; migrationsRun: boolean } | undefined;
+  const listed = dataSource.options.entities;
+  precheckDeclarations(Array.isArray(listed) ? listed : typeof listed === 'object' && listed !== null ? Object.values(listed) : []);
   if (!dataSource.isInitialized) {
     const settings = dataSource.options as { synchronize?: boolean; migrationsRun?: boolean };
     deferred = { synchronize: settings.synchronize === true, migrationsRun: settings.migrationsRun === true };

@@ -10,7 +10,7 @@ import { ConfigurationError } from '../../errors.js';
 import type { FpeFormat, Normalizer, SealMode } from '../../index.js';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { declarationOf, type BlindIndexColumnOptions, type Declaration, type DeterministicColumnOptions, type FpeColumnOptions, type SealedColumnOptions } from './declarations.js';
+import { declarationOf, declaredProperties, type BlindIndexColumnOptions, type Declaration, type DeterministicColumnOptions, type FpeColumnOptions, type SealedColumnOptions } from './declarations.js';
 import { typeorm } from './peer.js';
 import { FIXED_BYTES, VALUE_TYPES, type ValueOwner, type ValueType } from './value-types.js';
 
@@ -102,6 +102,29 @@ function fpeFormatOf(options: FpeColumnOptions, bad: (why: string) => never): Fp
 /** What the resolver needs from the Sealer: sizing of sealed texts. */
 export interface SizingSealer {
   ciphertextLength(plaintextBytes: number, mode?: SealMode): number;
+}
+
+/**
+ * Checks the decorated properties of entity classes before TypeORM builds its metadata:
+ * a protected primary key or a second column decorator on a protected property would
+ * otherwise surface as TypeORM's own error about something else (a missing primary key).
+ */
+export function precheckDeclarations(entities: readonly unknown[]): void {
+  const columnArgs = typeorm().getMetadataArgsStorage().columns;
+  for (const entity of entities) {
+    if (typeof entity !== 'function') continue;
+    for (let target: unknown = entity; typeof target === 'function' && target !== Function.prototype; target = Object.getPrototypeOf(target)) {
+      for (const [property, entry] of declaredProperties(target as Function)) {
+        const bad = (why: string): never => {
+          throw new ConfigurationError(`fieldseal/typeorm: ${(entity as Function).name}.${property}: ${why}`);
+        };
+        const args = columnArgs.filter((c) => c.target === target && c.propertyName === property);
+        if (args.some((c) => c.options.primary === true || c.mode === 'objectId')) bad('a primary key cannot be protected (it identifies the row: bind sealed columns to it with `row` instead)');
+        if (entry.declarations.length > 1) bad(`conflicting decorators: ${entry.declarations.map((d) => DECORATOR_NAMES[d.kind]).join(' and ')} on one property`);
+        if (args.length > 1) bad('conflicting decorators: another column decorator (@Column, @PrimaryColumn...) is on the same property; a fieldseal decorator declares the column itself');
+      }
+    }
+  }
 }
 
 /** Resolves the protected columns of every entity of `dataSource` (initialized). */

@@ -1,9 +1,11 @@
 /** Every TypeORM adapter suite, run once per database kind. */
 import { crudSuite } from './crud.js';
 import { refusalSuite } from './refusals.js';
+import { configurationSuite } from './configuration.js';
 import type { DatabaseKind } from '../../support/databases.js';
 
 export function defineTypeormSuites(kind: DatabaseKind): void {
   crudSuite(kind);
   refusalSuite(kind);
+  configurationSuite(kind);
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys|rotation` for
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys|rotation|audit` for
  * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
+import { printAuditBench } from './audit.bench.js';
 import { printCoreBench } from './core.bench.js';
 import { printKeysBench } from './keys.bench.js';
 import { printRotationBench } from './rotation.bench.js';
@@ -19,6 +20,7 @@ if (want('core')) await printCoreBench();
 if (want('tokenize')) await printTokenizeBench();
 if (want('keys')) await printKeysBench();
 if (want('rotation')) await printRotationBench();
+if (want('audit')) await printAuditBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');
   console.log(formatPrismaBench(await runPrismaBench()));

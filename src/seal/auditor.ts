@@ -34,6 +34,31 @@ export interface AuditDetails {
   readonly subject?: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The current time in ISO 8601, formatted once per millisecond (events of one batch of calls share it). */
+let isoMs = -1;
+let isoText = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
+/** Key id texts, formatted once per id (a process opens values under a handful of keys). */
+let lastKeyId = -1;
+let lastKeyText = '';
+function keyText(id: number): string {
+  if (id !== lastKeyId) {
+    lastKeyId = id;
+    lastKeyText = keyIdToString(id);
+  }
+  return lastKeyText;
+}
+
 const DEFAULT_SINK_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_PENDING = 10_000;
 
@@ -69,22 +94,23 @@ export class Auditor {
    */
   record(details: AuditDetails, error?: unknown): Promise<void> | undefined {
     const access = currentAccess();
-    const event: AuditEvent = {
-      time: new Date().toISOString(),
-      actor: access?.actor ?? null,
-      purpose: access?.purpose ?? null,
+    const event: Mutable<AuditEvent> = {
+      time: isoNow(),
+      actor: access === undefined ? null : access.actor,
+      purpose: access === undefined ? null : access.purpose,
       operation: details.operation,
       model: details.model ?? null,
       field: details.field ?? null,
       keyId: details.keyId ?? null,
       count: details.count,
       outcome: error === undefined ? 'success' : 'failure',
-      ...(error === undefined ? {} : { error: error instanceof FieldsealError ? error.code : 'UNKNOWN' }),
-      ...(details.keyIds === undefined ? {} : { keyIds: details.keyIds }),
-      ...(details.fields === undefined ? {} : { fields: details.fields }),
-      ...(details.scope === undefined ? {} : { scope: details.scope }),
-      ...(details.subject === undefined ? {} : { subject: details.subject }),
     };
+    // Optional fields only when present, so that serialized events stay small.
+    if (error !== undefined) event.error = error instanceof FieldsealError ? error.code : 'UNKNOWN';
+    if (details.keyIds !== undefined) event.keyIds = details.keyIds;
+    if (details.fields !== undefined) event.fields = details.fields;
+    if (details.scope !== undefined) event.scope = details.scope;
+    if (details.subject !== undefined) event.subject = details.subject;
     // Only a successful read is refused for a lost event: a failed one throws its own error,
     // and a key operation is done and cannot be taken back.
     const failRead = this.#policy === 'fail-read' && error === undefined && READ_OPERATIONS.has(details.operation);
@@ -211,7 +237,7 @@ export function describeRead(operation: AuditOperation, text: unknown, ctx: Fiel
     count: 1,
     model: typeof ctx?.model === 'string' ? ctx.model : null,
     field: typeof ctx?.field === 'string' ? ctx.field : null,
-    keyId: keyId === undefined ? null : keyIdToString(keyId),
+    keyId: keyId === undefined ? null : keyText(keyId),
   };
 }
 

@@ -186,19 +186,21 @@ export class Sealer {
    * `onSinkError: 'fail-read'` a read whose event is lost returns no plaintext); a failed
    * operation is recorded as such and its error rethrown.
    */
-  async #audited<R>(details: (result: R | undefined) => AuditDetails, operation: () => Promise<R>): Promise<R> {
+  #audited<R>(details: (result: R | undefined) => AuditDetails, operation: () => Promise<R>): Promise<R> {
     const auditor = this.auditor;
     if (auditor === undefined) return operation();
-    let result: R;
-    try {
-      result = await operation();
-    } catch (error) {
-      await auditor.record(details(undefined), error);
-      throw error;
-    }
-    const recording = auditor.record(details(result));
-    if (recording !== undefined) await recording;
-    return result;
+    // Promise callbacks rather than an async function: one promise less per call on the decrypt path.
+    return operation().then(
+      (result) => {
+        const recording = auditor.record(details(result));
+        return recording === undefined ? result : recording.then(() => result);
+      },
+      (error: unknown) => {
+        const recording = auditor.record(details(undefined), error);
+        if (recording === undefined) throw error;
+        return recording.then(() => Promise.reject(error));
+      },
+    );
   }
 
   /**

@@ -19,9 +19,10 @@ export interface JsonLinesSinkOptions {
   /**
    * Wait, for each event, until the stream has written it (its write callback), so that a
    * `fail-read` Sealer hands out no plaintext before its event is on its way to disk or the
-   * network. Default false: a write is buffered by the stream and the sink waits only when
-   * the stream's buffer is full (its `drain`), which is what keeps a slow target from
-   * growing memory without bound.
+   * network. Default false: the lines of one event-loop turn are written to the stream
+   * together at its end, and the sink waits only when the stream's buffer is full (its
+   * `drain`), which is what keeps a slow target from growing memory without bound; a
+   * stream error fails the writes after it.
    */
   readonly confirmEachWrite?: boolean;
 }
@@ -76,12 +77,33 @@ export function jsonLinesAuditSink(stream: JsonLinesTarget, options: JsonLinesSi
     }
   };
 
+  // Lines of this event-loop turn, written to the stream together at its end: one stream
+  // write per turn instead of one per event (a loop of a thousand decrypts makes one).
+  let queued: string[] = [];
+  let scheduled = false;
+  const writeQueued = (): void => {
+    scheduled = false;
+    if (queued.length === 0) return;
+    const chunk = queued.join('');
+    queued = [];
+    unconfirmed++;
+    if (!stream.write(chunk, confirmed)) waitForDrain().catch(() => undefined); // the failure is kept by onError
+  };
+
   const write = (event: AuditEvent): void | Promise<void> => {
     if (failure !== undefined) throw new Error('the audit stream failed earlier', { cause: failure });
     if (draining !== undefined) return draining.then(() => write(event));
     const line = `${JSON.stringify(event)}\n`;
+    if (!confirm) {
+      queued.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(writeQueued);
+      }
+      return undefined;
+    }
     unconfirmed++;
-    if (confirm) {
+    {
       return new Promise<void>((resolve, reject) => {
         stream.write(line, (error) => {
           confirmed(error);
@@ -90,12 +112,12 @@ export function jsonLinesAuditSink(stream: JsonLinesTarget, options: JsonLinesSi
         });
       });
     }
-    return stream.write(line, confirmed) ? undefined : waitForDrain();
   };
 
   return {
     write,
     async flush(): Promise<void> {
+      writeQueued();
       if (draining !== undefined) await draining;
       if (unconfirmed > 0) await new Promise<void>((resolve) => idle.push(resolve));
       if (failure !== undefined) throw new Error('the audit stream failed', { cause: failure });

@@ -7,6 +7,7 @@ export default defineConfig({
     'gcp-kms': 'src/gcp-kms/index.ts',
     testing: 'src/testing/index.ts',
     prisma: 'src/adapters/prisma/index.ts',
+    typeorm: 'src/adapters/typeorm/index.ts',
     rotation: 'src/rotation/index.ts',
     privacy: 'src/privacy/index.ts',
     'prisma-generator': 'src/adapters/prisma/generator/bin.ts',
@@ -24,5 +25,5 @@ export default defineConfig({
   treeshake: true,
   // Optional peers: never bundled; the subpath that needs one loads it at run time through
   // requireOptionalPeer (src/optional-peer.ts), so a missing peer is named in the error.
-  external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals', '@opentelemetry/api'],
+  external: ['@aws-sdk/client-kms', '@google-cloud/kms', '@prisma/client', /^@prisma\/client\//, '@prisma/generator-helper', '@prisma/internals', '@opentelemetry/api', 'typeorm', /^typeorm\//],
 });

@@ -184,7 +184,7 @@ export class Auditor {
     throw new AuditError(operation, `${why}, and onSinkError is 'fail-read'`, cause === undefined ? undefined : { cause });
   }
 
-  /** The sink's `flush`, when it has one, after the writes this auditor is waiting on. */
+  /** The sink's `flush`, when it has one: resolves once the sink says every event so far is recorded. */
   async flush(): Promise<void> {
     await this.#sink.flush?.();
   }

@@ -10,6 +10,7 @@ import type { AuditEvent, AuditSink } from '../../seal/audit-events.js';
 /** What the sink needs of a stream: Node's `Writable` has it. */
 export interface JsonLinesTarget {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  on(event: 'error', listener: (...args: unknown[]) => void): unknown;
   once(event: 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
   removeListener(event: 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
 }
@@ -39,14 +40,15 @@ export interface JsonLinesSinkOptions {
  * ```
  */
 export function jsonLinesAuditSink(stream: JsonLinesTarget, options: JsonLinesSinkOptions = {}): AuditSink {
-  if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function' || typeof stream.once !== 'function') {
+  if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function' || typeof stream.once !== 'function' || typeof stream.on !== 'function') {
     throw new ConfigurationError('jsonLinesAuditSink needs a writable stream');
   }
   let failure: Error | undefined;
   const onError = (error: unknown): void => {
     failure ??= error instanceof Error ? error : new Error('audit stream failed');
   };
-  stream.once('error', onError);
+  // Kept for the stream's life (not `once`): a second error must not be an unhandled one.
+  stream.on('error', onError);
   let draining: Promise<void> | undefined;
   const confirm = options.confirmEachWrite === true;
 
@@ -103,15 +105,13 @@ export function jsonLinesAuditSink(stream: JsonLinesTarget, options: JsonLinesSi
       return undefined;
     }
     unconfirmed++;
-    {
-      return new Promise<void>((resolve, reject) => {
-        stream.write(line, (error) => {
-          confirmed(error);
-          if (error) reject(error);
-          else resolve();
-        });
+    return new Promise<void>((resolve, reject) => {
+      stream.write(line, (error) => {
+        confirmed(error);
+        if (error) reject(error);
+        else resolve();
       });
-    }
+    });
   };
 
   return {

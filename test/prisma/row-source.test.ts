@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { prismaRowSource, type DatamodelInput } from '../../src/adapters/prisma/index.js';
-import { runBackfill, runReencrypt, runStatus, runVerify, type ColumnReport, type JobReport } from '../../src/rotation/index.js';
+import { prismaSqlConnection } from '../../src/index.js';
+import { runBackfill, runReencrypt, runStatus, runVerify, sqlJobCheckpoints, type ColumnReport, type JobReport } from '../../src/rotation/index.js';
 import { datamodel as mysqlDatamodel } from '../../prisma/generated/mysql/fieldseal.js';
 import { datamodel as postgresDatamodel } from '../../prisma/generated/postgresql/fieldseal.js';
 import { datamodel as sqliteDatamodel } from '../../prisma/generated/sqlite/fieldseal.js';
@@ -71,11 +72,15 @@ function rowSourceSuite(kind: DatabaseKind, h: Harness): void {
     const oldKeys = column(before, 'email').keys.map((k) => k.keyId);
     expect(oldKeys).toHaveLength(1);
 
-    const reencrypted = await runReencrypt({ sealer, ...users, batchSize: 10 });
+    // Checkpoints in the application's database through the same client.
+    const dialect = kind === 'postgresql' ? 'postgres' : kind;
+    const checkpoints = sqlJobCheckpoints({ dialect, connection: prismaSqlConnection(h.base), ...(kind === 'postgresql' ? { schema: h.db.name } : {}) });
+    const reencrypted = await runReencrypt({ sealer, ...users, checkpoints, batchSize: 10 });
     expect(reencrypted.complete).toBe(true);
     expect(column(reencrypted, 'email').changed).toBe(25);
     expect(column(reencrypted, 'name').changed).toBe(16);
     expect(column(reencrypted, 'ssn').changed).toBe(0); // deterministic: under the lookup key, which a data key rotation leaves alone
+    expect((await checkpoints.summary(reencrypted.job))?.ranges.every((range) => range.state === 'done')).toBe(true);
 
     const account = modelSource('RotationAccount', sealer);
     expect(column(await runReencrypt({ sealer, ...account }), 'profile').changed).toBe(7);

@@ -25,7 +25,9 @@ export type FieldsealErrorCode =
   | 'ROW_SOURCE_FAILED'
   | 'AUDIT_FAILED'
   | 'INVENTORY_FAILED'
-  | 'LOOKUP_INTEGRITY';
+  | 'LOOKUP_INTEGRITY'
+  | 'SUBJECT_NOT_FOUND'
+  | 'ERASURE_INCOMPLETE';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -236,5 +238,27 @@ export class LookupIntegrityError extends FieldsealError {
 export class InventoryError extends FieldsealError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INVENTORY_FAILED', message, options);
+  }
+}
+
+/** No key and no row of the data subject was found: nothing to erase or export (the id may be wrong). */
+export class SubjectNotFoundError extends FieldsealError {
+  constructor(message: string) {
+    super('SUBJECT_NOT_FOUND', message);
+  }
+}
+
+/**
+ * An erasure stopped part of the way (a database that went away, a row the application kept
+ * changing): `receipt` says exactly what was done, with `complete: false`. Run it again to
+ * finish; what is done is not undone.
+ */
+export class ErasureIncompleteError extends FieldsealError {
+  /** What the erasure did before it stopped (no personal data). */
+  readonly receipt: unknown;
+
+  constructor(message: string, receipt: unknown, options?: { cause?: unknown }) {
+    super('ERASURE_INCOMPLETE', message, options);
+    this.receipt = receipt;
   }
 }

@@ -62,3 +62,6 @@ export {
   type PersonalDataKind,
 } from './inventory/detectors.js';
 export { kindFromName } from './inventory/name-hints.js';
+export { shredSubject, subjectDigest, erasurePlan, type ShredSubjectOptions, type ErasureReceipt, type ErasureTableReceipt } from './subjects/shred-subject.js';
+export { exportSubject, exportValue, SUBJECT_EXPORT_FORMAT, type ExportSubjectOptions } from './subjects/export-subject.js';
+export { SUBJECT_PAGE, type SubjectTable } from './subjects/subject-tables.js';

@@ -12,10 +12,10 @@
 import { ConfigurationError } from '../../errors.js';
 import type { TokenContext } from '../../seal/sealer.js';
 import { contextOf } from '../columns.js';
-import { openValues, sealValues, valuesOf } from '../column-values.js';
+import { openValues, sealValues, valuesOf, type Outcome } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
-import { currentKeyId } from './current-key.js';
+import { currentKeyIds } from './current-key.js';
 import { checkKeyIds, malformedValue, rowError, sealedValuesOf } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
@@ -51,18 +51,20 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
         const values = sealedValuesOf(batch, col, spec, (_, row) => {
           throw rowError(source, spec, row, malformedValue());
         });
-        for (const { i, row, keyId } of values) {
-          if (only !== undefined && !only.has(keyId)) continue;
-          let current: string | undefined;
-          try {
-            current = await currentKeyId(directory, sealer, spec, row);
-          } catch (error) {
-            throw rowError(source, spec, row, error);
-          }
-          if (current === keyId) continue;
+        const candidates = only === undefined ? values : values.filter(({ keyId }) => only.has(keyId));
+        const current = await currentKeyIds(
+          directory,
+          sealer,
+          spec,
+          candidates.map(({ row }) => row),
+        );
+        candidates.forEach(({ i, row, keyId }, k) => {
+          const outcome = current[k] as Outcome<string | undefined>;
+          if (!outcome.ok) throw rowError(source, spec, row, outcome.error);
+          if (outcome.value === keyId) return;
           moving.push(row);
           at.push(i);
-        }
+        });
         const contexts = moving.map((row) => contextOf(spec, row));
         const fail = (j: number, error: unknown) => rowError(source, spec, moving[j] as SourceRow, error);
         const opened = valuesOf(await openValues(sealer, moving.map((row, j) => ({ text: row.values[spec.column] as string, ctx: contexts[j] as TokenContext }))), fail);

@@ -54,6 +54,7 @@ const DEFAULT_BATCH = 500;
 const MAX_BATCH = 10_000;
 const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 const MAX_LISTED = 1000;
 
 /** Runs a job with its pass. */
@@ -66,6 +67,8 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
   const batchSize = integerOption(options.batchSize, DEFAULT_BATCH, 1, MAX_BATCH, 'batchSize');
   const leaseMs = integerOption(options.leaseMs, DEFAULT_LEASE_MS, 1, 2_147_483_647, 'leaseMs');
   const maxAttempts = integerOption(options.maxAttempts, DEFAULT_ATTEMPTS, 1, 100, 'maxAttempts');
+  // Several commits per lease, so a live worker's heartbeat never lapses between two.
+  const checkpointIntervalMs = Math.min(integerOption(options.checkpointIntervalMs, DEFAULT_CHECKPOINT_INTERVAL_MS, 0, 2_147_483_647, 'checkpointIntervalMs'), Math.floor(leaseMs / 4));
   const dryRun = options.dryRun === true;
   const worker = options.worker ?? `${hostname()}:${process.pid}`;
   if (typeof worker !== 'string' || worker === '' || worker.length > 200) throw new ConfigurationError('worker must be 1-200 characters');
@@ -116,15 +119,24 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
     }
   };
 
-  /** Plans and writes one batch (the rows after `after` up to `last`), retrying rows changed meanwhile. */
-  const processSlice = async (first: SourceRow[], after: RowKey | undefined, last: RowKey): Promise<{ rows: number; changed: number }> => {
+  let planning: Promise<unknown> = Promise.resolve();
+  /** Plans a batch: what to write into each row. One plan at a time (a retry waits for the next batch's plan), in call order. */
+  const planSlice = (rowsRead: readonly SourceRow[]): Promise<RowPlan[]> => {
+    const planned = planning.then(async () => {
+      const batch = new BatchPlans(rowsRead, read);
+      await pass.plan(batch);
+      return batch.plans();
+    });
+    planning = planned.catch(() => undefined);
+    return planned;
+  };
+
+  /** Writes a planned batch (the rows after `after` up to `last`), retrying rows changed meanwhile, and counts it. */
+  const settleSlice = async (planned: RowPlan[], after: RowKey | undefined, last: RowKey): Promise<{ rows: number; changed: number }> => {
     const final = new Map<string, RowPlan>();
     let pending = new Map<string, RowKey>();
-    let current = first;
+    let plans = planned;
     for (let attempt = 1; ; attempt++) {
-      const batch = new BatchPlans(current, read);
-      await pass.plan(batch);
-      const plans = batch.plans();
       const writes = plans.filter((plan) => plan.next !== undefined);
       let written: Set<string>;
       if (writes.length === 0) written = new Set();
@@ -138,11 +150,12 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
       }
       if (pending.size === 0 || attempt >= maxAttempts) break;
       // The rows of this slice not final yet: those changed meanwhile, and any inserted since (a deleted row is simply gone).
-      current = (await readSlice(after, last)).filter((row) => !final.has(keyText(row.key)));
+      const current = (await readSlice(after, last)).filter((row) => !final.has(keyText(row.key)));
       if (current.length === 0) {
         pending.clear();
         break;
       }
+      plans = await planSlice(current);
     }
     let sliceChanged = 0;
     for (const plan of final.values()) {
@@ -161,36 +174,110 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
     return { rows: final.size + pending.size, changed: sliceChanged };
   };
 
+  /**
+   * One claimed range, as a pipeline of three stages: the next page is read while this
+   * batch is planned, and a batch is planned while the one before is written. Writes stay
+   * one at a time and in key order; the cursor is committed at most every
+   * `checkpointIntervalMs`, only ever up to a batch whose write has finished, and always
+   * before the range is given back, stopped or finished.
+   */
+  const stopAsked = (): boolean => signal?.aborted === true;
   const runRange = async (claim: RangeClaim): Promise<'done' | 'stopped' | 'lost'> => {
-    let cursor = claim.cursor ?? claim.range.after;
+    const until = claim.range.until;
+    /** The last key read, and the last key written. */
+    let readTo = claim.cursor ?? claim.range.after;
+    let writtenTo = readTo;
+    let committedTo = writtenTo;
+    let uncommitted = { rows: 0, changed: 0 };
+    let committedAt = Date.now();
+    let writing: Promise<{ rows: number; changed: number; last: RowKey }> | undefined;
+    const prefetch = (after: RowKey | undefined): Promise<SourceRow[]> => {
+      const next = page(after, until);
+      next.catch(() => undefined); // seen where it is awaited
+      return next;
+    };
+    let ahead = prefetch(readTo);
+
+    let commitFailed = false;
+    /** Commits the cursor of the last batch written, if it moved. False if the claim was lost. */
+    const commit = async (): Promise<boolean> => {
+      if (writtenTo === committedTo && uncommitted.rows === 0) return true;
+      const [to, counts] = [writtenTo as RowKey, uncommitted];
+      committedAt = Date.now();
+      let held: boolean;
+      try {
+        held = await checkpoints.advance(claim, to, counts);
+      } catch (error) {
+        commitFailed = true; // whether it landed is unknown: not tried again
+        throw error;
+      }
+      if (!held) return false;
+      committedTo = to;
+      uncommitted = { rows: uncommitted.rows - counts.rows, changed: uncommitted.changed - counts.changed };
+      return true;
+    };
+    /** Waits for the batch being written, counts it, and commits when the interval has passed. False if the claim was lost. */
+    const settled = async (): Promise<boolean> => {
+      if (writing === undefined) return true;
+      const inFlight = writing;
+      writing = undefined;
+      const result = await inFlight;
+      eta.covered(writtenTo ?? claim.range.after, result.last);
+      writtenTo = result.last;
+      uncommitted = { rows: uncommitted.rows + result.rows, changed: uncommitted.changed + result.changed };
+      rows += result.rows;
+      changed += result.changed;
+      if (onProgress !== undefined) {
+        const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+        const left = eta.secondsLeft(seconds);
+        onProgress({ job, kind: pass.kind, done: rows, changed, rate: rows / seconds, ...(left === undefined ? {} : { eta: left }) });
+      }
+      return Date.now() - committedAt < checkpointIntervalMs || commit();
+    };
+    const stop = async (): Promise<'stopped' | 'lost'> => {
+      if (!(await settled()) || !(await commit())) return 'lost';
+      await checkpoints.release(claim);
+      return 'stopped';
+    };
+
     try {
       for (;;) {
         // A synchronous driver (better-sqlite3) never returns to the event loop on its own:
         // yield once per batch, so a stop signal from a timer or Ctrl-C is seen at the boundary.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (signal?.aborted === true) {
-          await checkpoints.release(claim);
-          return 'stopped';
+        if (stopAsked()) return await stop();
+        const batch = await ahead;
+        if (batch.length === 0) {
+          if (!(await settled()) || !(await commit())) return 'lost';
+          return (await checkpoints.finish(claim)) ? 'done' : 'lost';
         }
-        const batch = await page(cursor, claim.range.until);
-        if (batch.length === 0) return (await checkpoints.finish(claim)) ? 'done' : 'lost';
+        const after = readTo;
         const last = (batch[batch.length - 1] as SourceRow).key;
-        const result = await processSlice(batch, cursor, last);
-        if (!(await checkpoints.advance(claim, last, result))) return 'lost';
-        eta.covered(cursor ?? claim.range.after, last);
-        cursor = last;
-        rows += result.rows;
-        changed += result.changed;
-        if (onProgress !== undefined) {
-          const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
-          const left = eta.secondsLeft(seconds);
-          onProgress({ job, kind: pass.kind, done: rows, changed, rate: rows / seconds, ...(left === undefined ? {} : { eta: left }) });
-        }
+        readTo = last;
+        ahead = prefetch(last);
+        const planned = await planSlice(batch);
+        if (!(await settled())) return 'lost';
+        // The batch just planned is not written once the signal is seen: the job stops after the last batch written.
+        if (stopAsked()) return await stop();
+        writing = settleSlice(planned, after, last).then((result) => ({ ...result, last }));
+        writing.catch(() => undefined); // seen where it is awaited
       }
     } catch (error) {
-      // The cursor stays at the last committed batch; give the range back so a rerun need not wait for the lease.
+      // The cursor goes to the last batch written (a write that failed is not counted), and
+      // the range is given back so a rerun need not wait for the lease.
+      if (!commitFailed) {
+        await settled()
+          .then(commit)
+          .catch(() => undefined);
+      }
       await checkpoints.release(claim).catch(() => undefined);
       throw error;
+    } finally {
+      // A page read ahead is not left running past the job (the caller may close its pool next).
+      await ahead.then(
+        () => undefined,
+        () => undefined,
+      );
     }
   };
 

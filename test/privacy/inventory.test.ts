@@ -236,6 +236,14 @@ describe.skipIf(pgReason !== undefined)(pgReason ?? 'inventory on PostgreSQL', (
     checkReport(report, sealed);
   });
 
+  it('personal data inside a jsonb column is found as text', async () => {
+    await db.pool.query(`CREATE TABLE "${db.schema}".inv_events (id INTEGER PRIMARY KEY, payload JSONB)`);
+    await db.pool.query(`INSERT INTO "${db.schema}".inv_events VALUES (1, $1), (2, $2)`, [JSON.stringify({ to: 'someone@example.com' }), JSON.stringify({ ok: true })]);
+    const report = await inventory({ dialect: 'postgres', client: db.pool, schema: db.schema, tables: ['inv_events'] });
+    expect(columnOf(report, 'inv_events', 'payload')).toMatchObject({ type: 'jsonb', flagged: true, findings: [{ kind: 'email', by: 'text', matched: 1, sampled: 2 }] });
+    expect(inventoryJson(report)).not.toContain('someone@example.com');
+  });
+
   it('a schema that does not exist is empty; a failing database is an InventoryError without values', async () => {
     const empty = await inventory({ dialect: 'postgres', client: db.pool, schema: 'inv_no_such_schema' });
     expect(empty.tables).toEqual([]);

@@ -202,7 +202,9 @@ class ColumnTally {
       this.whole.set(kind, (this.whole.get(kind) ?? 0) + 1);
       return;
     }
-    for (const found of detectInText(value)) this.inText.set(found, (this.inText.get(found) ?? 0) + 1);
+    // JSON columns come back as objects: their text is searched like free text.
+    const text = typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array) ? JSON.stringify(value) : value;
+    for (const found of detectInText(text)) this.inText.set(found, (this.inText.get(found) ?? 0) + 1);
   }
 }
 

@@ -119,7 +119,7 @@ function pooledConnection(dataSource: TypeormDataSourceLike, dialect: 'postgres'
       const abandon = (): void => {
         if (abandoned) return;
         abandoned = true;
-        dropConnection(runner, dialect);
+        dropConnection(dataSource, runner, dialect);
       };
       try {
         await runner.connect();
@@ -143,17 +143,28 @@ function pooledConnection(dataSource: TypeormDataSourceLike, dialect: 'postgres'
 
 /**
  * Closes the query runner's connection instead of returning it to the pool, so the server
- * rolls its transaction back and nothing waits on it for fieldseal.
+ * rolls its transaction back and nothing waits on it for fieldseal. On MySQL the server
+ * thread is killed too (from another connection): a statement waiting for a lock would
+ * otherwise go on, and take the lock, until the server notices the closed socket.
  */
-function dropConnection(runner: TypeormQueryRunnerLike, dialect: 'postgres' | 'mysql'): void {
-  const shape = runner as { releasePostgresConnection?: unknown; databaseConnection?: { destroy?: unknown } | null };
+function dropConnection(dataSource: TypeormDataSourceLike, runner: TypeormQueryRunnerLike, dialect: 'postgres' | 'mysql'): void {
+  const shape = runner as { releasePostgresConnection?: unknown; databaseConnection?: { destroy?: unknown; threadId?: unknown } | null };
   if (dialect === 'postgres' && typeof shape.releasePostgresConnection === 'function') {
     // pg-pool closes a client released with an error.
     void Promise.resolve((shape.releasePostgresConnection as (error: Error) => unknown).call(runner, new Error('fieldseal: transaction abandoned'))).catch(() => undefined);
     return;
   }
   const connection = shape.databaseConnection;
-  if (connection !== null && connection !== undefined && typeof connection.destroy === 'function') (connection.destroy as () => void).call(connection);
+  if (connection === null || connection === undefined || typeof connection.destroy !== 'function') return;
+  const { threadId } = connection;
+  (connection.destroy as () => void).call(connection);
+  if (dialect === 'mysql' && typeof threadId === 'number' && Number.isSafeInteger(threadId) && threadId > 0) {
+    const killer = dataSource.createQueryRunner('master');
+    void killer
+      .query(`KILL ${threadId}`, [], true)
+      .catch(() => undefined) // already gone
+      .finally(() => killer.release().catch(() => undefined));
+  }
 }
 
 /** How long to wait between looks at an application transaction that holds the SQLite connection. */

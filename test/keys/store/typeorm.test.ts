@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../src/errors.js';
-import type { NewKeyRecord } from '../../../src/keys/store/key-store.js';
+import { ConfigurationError, KeyStoreError } from '../../../src/errors.js';
+import type { KeyStore, NewKeyRecord } from '../../../src/keys/store/key-store.js';
 import { mysqlKeyStore } from '../../../src/keys/store/mysql-key-store.js';
 import { postgresKeyStore } from '../../../src/keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
@@ -22,7 +22,31 @@ const test = { describe, it };
 /** Every table of this file starts with this. */
 const table = (name: string): string => `tormrs_${name}`;
 
-const newRecord = (id: string): NewKeyRecord => ({ id, scope: 'default', purpose: 'data', parent: '0a0b0c0d', wrapped: randomBytes(40).toString('base64'), state: 'active', primary: false });
+const newRecord = (id: string, primary = false): NewKeyRecord => ({ id, scope: 'default', purpose: 'data', parent: '0a0b0c0d', wrapped: randomBytes(40).toString('base64'), state: 'active', primary });
+const randomId = (): string => randomBytes(4).toString('hex');
+
+/**
+ * Three rotations, each blocked by a row lock that `lock(id)` takes on another connection:
+ * each fails at the store's time limit and writes nothing, then succeeds once the lock is
+ * gone. On a pool of two, a connection kept by an abandoned transaction would stall the
+ * next round.
+ */
+async function rotationsUnderLock(store: KeyStore, lock: (id: string) => Promise<() => Promise<unknown>>): Promise<void> {
+  await store.migrate();
+  let current = await store.insert(newRecord(randomId(), true));
+  for (let round = 0; round < 3; round++) {
+    const release = await lock(current.id);
+    const blocked = newRecord(randomId(), true);
+    const attempt = store.insert(blocked, { demote: { id: current.id, version: current.version } });
+    await expect(attempt).rejects.toThrow(KeyStoreError);
+    await expect(attempt).rejects.toThrow(/timed out after \d+ ms/);
+    await release();
+    const rotated = await store.insert(newRecord(randomId(), true), { demote: { id: current.id, version: current.version } });
+    expect(await store.get(blocked.id)).toBeUndefined();
+    expect((await store.get(current.id))?.version).toBe(current.version + 1);
+    current = rotated;
+  }
+}
 
 describe('typeorm on sqlite (better-sqlite3)', () => {
   const temp = tempDir();
@@ -97,6 +121,24 @@ describe.skipIf(postgresReason !== undefined)(postgresReason ?? 'typeorm on post
   it('has the dialect of the data source', () => {
     expect(typeormSqlConnection(dataSource).dialect).toBe('postgres');
   });
+
+  it('a rotation blocked by a row lock fails at the time limit, writes nothing, and gives up its connection', async () => {
+    const small = await typeormPostgres(db.schema, { poolSize: 2 });
+    const name = table(randomName('keys'));
+    try {
+      await rotationsUnderLock(postgresKeyStore({ connection: typeormSqlConnection(small), schema: db.schema, table: name, timeoutMs: 300 }), async (id) => {
+        const holder = await db.pool.connect();
+        await holder.query('BEGIN');
+        await holder.query(`SELECT id FROM "${db.schema}"."${name}" WHERE id = $1 FOR UPDATE`, [id]);
+        return async () => {
+          await holder.query('COMMIT');
+          holder.release();
+        };
+      });
+    } finally {
+      await small.destroy();
+    }
+  });
 });
 
 const mysqlReason = await unavailableReason('mysql');
@@ -123,5 +165,23 @@ describe.skipIf(mysqlReason !== undefined)(mysqlReason ?? 'typeorm on mariadb', 
 
   it('has the dialect of the data source', () => {
     expect(typeormSqlConnection(dataSource).dialect).toBe('mysql');
+  });
+
+  it('a rotation blocked by a row lock fails at the time limit, writes nothing, and gives up its connection', async () => {
+    const small = await typeormMariadb(db.database, { poolSize: 2 });
+    const name = table(randomName('keys'));
+    try {
+      await rotationsUnderLock(mysqlKeyStore({ connection: typeormSqlConnection(small), table: name, timeoutMs: 300 }), async (id) => {
+        const holder = dataSource.createQueryRunner();
+        await holder.startTransaction();
+        await holder.query(`SELECT id FROM \`${name}\` WHERE id = ? FOR UPDATE`, [id]);
+        return async () => {
+          await holder.commitTransaction();
+          await holder.release();
+        };
+      });
+    } finally {
+      await small.destroy();
+    }
   });
 });

@@ -28,7 +28,9 @@ export interface PrismaSchema {
 
 /** A model as read. */
 export interface SchemaModel extends DatamodelModel {
-  readonly fields: readonly (DatamodelField & { readonly documentation?: string })[];
+  readonly fields: readonly (DatamodelField & { readonly documentation?: string; readonly isUnique?: boolean })[];
+  /** `@@unique([...])` field lists (the generator checks `unique: true` annotations against them). */
+  readonly uniqueFields?: readonly (readonly string[])[];
 }
 
 const SCALARS = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']);
@@ -131,7 +133,8 @@ function withoutStrings(text: string): string {
 }
 
 function modelOf(block: Block, enums: ReadonlySet<string>, objects: ReadonlySet<string>): SchemaModel {
-  const fields: (DatamodelField & { documentation?: string })[] = [];
+  const fields: (DatamodelField & { documentation?: string; isUnique?: boolean })[] = [];
+  const uniqueFields: string[][] = [];
   let documentation: string[] = [];
   let dbName: string | undefined;
   let schema: string | undefined;
@@ -145,13 +148,8 @@ function modelOf(block: Block, enums: ReadonlySet<string>, objects: ReadonlySet<
     if (line.startsWith('@@')) {
       if (/^@@map\(/.test(bare)) dbName = stringArgument(line, '@@map');
       else if (/^@@schema\(/.test(bare)) schema = stringArgument(line, '@@schema');
-      else if (/^@@id\(/.test(bare)) {
-        const list = /^@@id\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(bare)?.[1] ?? '';
-        primaryKey = list
-          .split(',')
-          .map((name) => name.trim().replace(/\(.*$/, '').trim())
-          .filter((name) => name !== '');
-      }
+      else if (/^@@id\(/.test(bare)) primaryKey = fieldList(bare, '@@id');
+      else if (/^@@unique\(/.test(bare)) uniqueFields.push(fieldList(bare, '@@unique'));
       documentation = [];
       continue;
     }
@@ -176,6 +174,7 @@ function modelOf(block: Block, enums: ReadonlySet<string>, objects: ReadonlySet<
       isList: list !== undefined,
       ...(mapped !== undefined ? { dbName: mapped } : {}),
       ...(/(?:^|\s)@id(?![A-Za-z0-9_.])/.test(attributes) ? { isId: true } : {}),
+      ...(/(?:^|\s)@unique(?![A-Za-z0-9_.])/.test(attributes) ? { isUnique: true } : {}),
       ...(documentation.length > 0 ? { documentation: documentation.join('\n') } : {}),
     });
     documentation = [];
@@ -186,5 +185,15 @@ function modelOf(block: Block, enums: ReadonlySet<string>, objects: ReadonlySet<
     ...(dbName !== undefined ? { dbName } : {}),
     ...(schema !== undefined ? { schema } : {}),
     ...(primaryKey !== undefined ? { primaryKey: { fields: primaryKey } } : {}),
+    ...(uniqueFields.length > 0 ? { uniqueFields } : {}),
   };
+}
+
+/** The field names of `@@id([a, b(sort: Desc)])` or `@@unique(fields: [a])`. */
+function fieldList(bare: string, attribute: string): string[] {
+  const list = new RegExp(`^${attribute}\\(\\s*(?:fields\\s*:\\s*)?\\[([^\\]]*)\\]`).exec(bare)?.[1] ?? '';
+  return list
+    .split(',')
+    .map((name) => name.trim().replace(/\(.*$/, '').trim())
+    .filter((name) => name !== '');
 }

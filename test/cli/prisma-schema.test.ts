@@ -81,13 +81,13 @@ model Account {
   /// The address.
   /// @fieldseal.encrypt(row: key, migrating: true)
   email     String   @map(name: "e_mail") @db.Text
-  /// @fieldseal.blindIndex(of: email, normalize: email, bits: 64)
+  /// @fieldseal.blindIndex(of: email, normalize: email, bits: 64, unique: true)
   emailIdx  String?  @unique @map("e_mail_idx")
   role      Role     @default(USER)
   url       String   @default("https://example.com/a//b") // /// not documentation
   // @fieldseal.encrypt (a plain comment: not an annotation)
   notes     String?
-  /// @fieldseal.encrypt(mode: deterministic, type: Int, scope: vault)
+  /// @fieldseal.encrypt(mode: deterministic, type: Int, scope: vault, unique: true)
   pin       String?  @map("pin_code")
   tags      String[]
   geo       Unsupported("point")?
@@ -95,6 +95,7 @@ model Account {
 
   @@map("accounts")
   @@index([emailIdx])
+  @@unique([pin])
 }
 
 model Post {
@@ -145,6 +146,13 @@ describe('the Prisma schema reader', () => {
     expect(asEmitted([readFileSync(join(dir, 'schema.prisma'), 'utf8'), readFileSync(join(dir, 'models', 'account.prisma'), 'utf8')])).toEqual(generated(dir, output));
     expect(readPrismaSchema(dir).dmmf.datamodel.models.map((m) => m.name)).toEqual(['Account', 'Post']);
   }, 180_000);
+
+  it('reads unique indexes, which unique: true annotations need', () => {
+    const schema = (attribute: string, model = '') => `model M {\n  id Int @id\n  /// @fieldseal.encrypt(mode: deterministic, unique: true)\n  code String?${attribute}\n${model}}\n`;
+    expect(fieldsFromDmmf(parsePrismaSchema([schema(' @unique')]).dmmf)).toEqual({ M: { code: { mode: 'deterministic' } } });
+    expect(fieldsFromDmmf(parsePrismaSchema([schema('', '  @@unique(fields: [code], name: "m_code")\n')]).dmmf)).toEqual({ M: { code: { mode: 'deterministic' } } });
+    expect(() => fieldsFromDmmf(parsePrismaSchema([schema('', '  @@unique([code, id])\n')]).dmmf)).toThrow(/M\.code: unique: true, but the column has no unique index/);
+  });
 
   it('names the path it cannot read', () => {
     expect(() => readPrismaSchema(join(work, 'missing.prisma'))).toThrow(ConfigurationError);

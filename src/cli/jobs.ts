@@ -1,5 +1,5 @@
 /**
- * `fieldseal status | backfill | reencrypt | decrypt | verify`: the rotation jobs of
+ * `fieldseal status | backfill | reencrypt | reindex | decrypt | verify`: the rotation jobs of
  * `fieldseal/rotation` over the protected tables of the config, one table after the other.
  * The writing jobs keep their checkpoints in `fieldseal_jobs` in the tables' database, so
  * a stopped or killed run resumes when the same command runs again; Ctrl-C stops at a
@@ -16,6 +16,7 @@ import { runBackfill } from '../rotation/jobs/backfill.js';
 import { DECRYPT_CONFIRMATION, runDecrypt } from '../rotation/jobs/decrypt.js';
 import type { ColumnReport, JobOptions, JobReport } from '../rotation/jobs/job-options.js';
 import { runReencrypt } from '../rotation/jobs/reencrypt.js';
+import { runReindex } from '../rotation/jobs/reindex.js';
 import { runStatus } from '../rotation/jobs/status.js';
 import { runVerify } from '../rotation/jobs/verify.js';
 import type { RowSource } from '../rotation/row-source.js';
@@ -28,7 +29,7 @@ import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError, type CliIo } from 
 import { count, progressReporter } from './progress.js';
 
 /** The job kinds, as commands. */
-export type JobName = 'status' | 'backfill' | 'reencrypt' | 'decrypt' | 'verify';
+export type JobName = 'status' | 'backfill' | 'reencrypt' | 'reindex' | 'decrypt' | 'verify';
 
 /** A protected table of the config, narrowed to the columns a command works on. */
 export interface JobTarget {
@@ -42,12 +43,13 @@ const RUNNERS: Readonly<Record<JobName, (options: JobOptions) => Promise<JobRepo
   status: runStatus,
   backfill: runBackfill,
   reencrypt: runReencrypt,
+  reindex: runReindex,
   decrypt: (options) => runDecrypt({ ...options, confirm: DECRYPT_CONFIRMATION }),
   verify: runVerify,
 };
 
 /** Jobs that write values (and so keep checkpoints, and may run several workers). */
-const WRITING: ReadonlySet<JobName> = new Set(['backfill', 'reencrypt', 'decrypt']);
+const WRITING: ReadonlySet<JobName> = new Set(['backfill', 'reencrypt', 'reindex', 'decrypt']);
 
 /** The protected tables `--table` / `--column` select, with their columns as the jobs take them. */
 export function selectTargets(config: CliConfig, table: string | undefined, columns: readonly string[]): JobTarget[] {
@@ -177,6 +179,18 @@ accepts it. Resumable: after a stop, run the same command again.`,
     { flags: { 'key-id': { type: 'string', multiple: true } }, help: '      --key-id <id>      only values under this key (repeat for several)\n' },
   ),
   jobCommand(
+    'reindex',
+    'fill shadow columns under the next lookup key version',
+    '[--table <table> | --model <model>] [--column <column>] [--dry-run] [--workers <n>]',
+    `Rotates lookup keys (blind index, deterministic and FPE columns) as a planned migration:
+for every protected column with a reindex target in the config ("reindex", or
+"blindIndex.reindex": { "column", "lookupVersion" }), computes each row's token under the
+target lookup key version from the row's value and writes it into the shadow column where
+it differs. Run it while the application writes both columns; then \`fieldseal verify\`
+checks every shadow value. A row the application changes meanwhile is read again, never
+overwritten. Resumable: after a stop, run the same command again.`,
+  ),
+  jobCommand(
     'decrypt',
     'write the protected columns back as plaintext',
     '--table <table> | --model <model> [--column <column>] --yes-decrypt-to-plaintext [--dry-run]',
@@ -224,8 +238,9 @@ async function runJobCommand(command: Command, kind: JobName, context: CommandCo
     io.stderr.write(`fieldseal ${kind}: SQLite has one writer at a time: running 1 worker, not ${workers}\n`);
     workers = 1;
   }
-  // Only backfill and reencrypt seal: they may create the table and first keys; the others only open.
-  const sealer = await session.sealer({ writes: kind === 'backfill' || kind === 'reencrypt' });
+  // Only backfill, reencrypt and reindex seal: they may create the table and first keys (reindex: the
+  // target lookup key version, which a dry run does not create); the others only open.
+  const sealer = await session.sealer({ writes: kind === 'backfill' || kind === 'reencrypt' || (kind === 'reindex' && !dryRun) });
   const checkpoints = WRITING.has(kind) ? checkpointsFor(database) : undefined;
   const progress = progressReporter(io.stderr, { json: json || io.stderr.isTTY !== true });
 
@@ -363,19 +378,19 @@ export function describeReport(kind: JobName, table: string, report: JobReport):
   else lines.push(`${table} (${report.source}): ${count(report.rows)} rows read, ${count(report.changed)} values ${would}${report.dryRun ? ' (dry run)' : ''}`);
   for (const column of report.columns) {
     if (kind === 'status') {
-      const parts = [`${count(column.sealed)} sealed`, `${count(column.plaintext)} plaintext`, `${count(column.nulls)} NULL`];
+      const parts = column.mode === 'fpe' ? [`${count(column.tokens)} tokens`, `${count(column.nulls)} NULL`] : [`${count(column.sealed)} sealed`, `${count(column.plaintext)} plaintext`, `${count(column.nulls)} NULL`];
       if (column.malformed > 0) parts.push(`${count(column.malformed)} malformed`);
       if (column.wrongMode > 0) parts.push(`${count(column.wrongMode)} of the other mode`);
       if (column.onDestroyedKeys > 0) parts.push(`${count(column.onDestroyedKeys)} on destroyed keys`);
       if (column.onUnknownKeys > 0) parts.push(`${count(column.onUnknownKeys)} on unknown keys`);
-      parts.push(`${count(column.notCurrent)} not under the current key`);
+      if (column.mode !== 'fpe') parts.push(`${count(column.notCurrent)} not under the current key`);
       lines.push(`  ${column.column} (${column.mode}): ${parts.join(', ')}`);
       for (const key of column.keys) {
         const state = key.state === 'active' && key.primary ? 'active, primary' : key.state;
         lines.push(`    ${key.keyId}  ${(key.purpose ?? '').padEnd(6)}  ${state.padEnd(15)}  ${count(key.values).padStart(9)}  ${key.scope ?? ''}`);
       }
     } else if (kind === 'verify') {
-      lines.push(`  ${column.column}: ${count(column.sealed)} sealed, ${count(column.failures)} failing${column.indexMissing > 0 ? `, ${count(column.indexMissing)} without blind index` : ''}`);
+      lines.push(`  ${column.column}: ${column.mode === 'fpe' ? `${count(column.tokens)} tokens` : `${count(column.sealed)} sealed`}, ${count(column.failures)} failing${column.indexMissing > 0 ? `, ${count(column.indexMissing)} without blind index` : ''}`);
     } else {
       lines.push(`  ${column.column}: ${count(column.changed)} ${would}${column.indexed > 0 ? `, ${count(column.indexed)} blind index values` : ''}`);
     }

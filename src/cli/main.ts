@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `fieldseal` command: key lifecycle (`fieldseal keys …`) and the rotation jobs
- * (`status`, `backfill`, `reencrypt`, `decrypt`, `verify`) from a shell, on the provider,
+ * (`status`, `backfill`, `reencrypt`, `reindex`, `decrypt`, `verify`) from a shell, on the provider,
  * key store and protected tables named in `fieldseal.config.*` (config.ts).
  *
  * Exit status: 0 done, 1 failed (printed as `fieldseal: <code>: <message>`, with the stack

@@ -113,7 +113,64 @@ export class Auditor {
     if (details.subject !== undefined) event.subject = details.subject;
     // Only a successful read is refused for a lost event: a failed one throws its own error,
     // and a key operation is done and cannot be taken back.
-    const failRead = this.#policy === 'fail-read' && error === undefined && READ_OPERATIONS.has(details.operation);
+    return this.#emit(event, error === undefined && READ_OPERATIONS.has(details.operation));
+  }
+
+  /**
+   * `work`, then its event (see {@link record}): resolves with the result once the event is
+   * recorded as the policy requires; a failed `work` is recorded as such and rejects with
+   * its own error.
+   */
+  track<R>(work: Promise<R>, details: (result: R | undefined) => AuditDetails): Promise<R> {
+    return work.then(
+      (result) => {
+        const recording = this.record(details(result));
+        return recording === undefined ? result : recording.then(() => result);
+      },
+      (error: unknown) => {
+        const recording = this.record(details(undefined), error);
+        if (recording === undefined) throw error;
+        return recording.then(() => Promise.reject(error));
+      },
+    );
+  }
+
+  /** {@link track} of the decrypt of one value: the hot path, with no intermediate objects. */
+  trackRead<R>(work: Promise<R>, text: unknown, ctx: FieldContext): Promise<R> {
+    return work.then(
+      (value) => {
+        const recording = this.#emit(this.#readEvent(text, ctx, undefined), true);
+        return recording === undefined ? value : recording.then(() => value);
+      },
+      (error: unknown) => {
+        const recording = this.#emit(this.#readEvent(text, ctx, error), false);
+        if (recording === undefined) throw error;
+        return recording.then(() => Promise.reject(error));
+      },
+    );
+  }
+
+  #readEvent(text: unknown, ctx: FieldContext, error: unknown): AuditEvent {
+    const access = currentAccess();
+    const keyId = keyIdOfText(text);
+    const event: Mutable<AuditEvent> = {
+      time: isoNow(),
+      actor: access === undefined ? null : access.actor,
+      purpose: access === undefined ? null : access.purpose,
+      operation: 'decrypt',
+      model: typeof ctx?.model === 'string' ? ctx.model : null,
+      field: typeof ctx?.field === 'string' ? ctx.field : null,
+      keyId: keyId === undefined ? null : keyText(keyId),
+      count: 1,
+      outcome: error === undefined ? 'success' : 'failure',
+    };
+    if (error !== undefined) event.error = error instanceof FieldsealError ? error.code : 'UNKNOWN';
+    return event;
+  }
+
+  /** Hands `event` to the sink and applies the policy; `read`: a successful read, refused under `fail-read` when its event is lost. */
+  #emit(event: AuditEvent, read: boolean): Promise<void> | undefined {
+    const failRead = read && this.#policy === 'fail-read';
     const waits = this.#policy === 'fail-read';
     if (!waits && this.#pending >= this.#maxPending) {
       this.#dropped++;
@@ -226,18 +283,6 @@ export function describeReads(operation: AuditOperation, items: readonly { reado
     keyId: ids === undefined ? (keyId === undefined ? null : keyIdToString(keyId)) : ids.length === 1 ? (ids[0] as string) : null,
     ...(ids !== undefined && ids.length > 1 ? { keyIds: ids } : {}),
     ...(fields === undefined ? {} : { fields: [...fields.values()] }),
-  };
-}
-
-/** What the event of a one-value decrypt says: its field and key. */
-export function describeRead(operation: AuditOperation, text: unknown, ctx: FieldContext): AuditDetails {
-  const keyId = keyIdOfText(text);
-  return {
-    operation,
-    count: 1,
-    model: typeof ctx?.model === 'string' ? ctx.model : null,
-    field: typeof ctx?.field === 'string' ? ctx.field : null,
-    keyId: keyId === undefined ? null : keyText(keyId),
   };
 }
 

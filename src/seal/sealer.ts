@@ -30,7 +30,7 @@ import type { Normalizer } from '../tokenize/normalize.js';
 import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
 import { fieldCipher } from './field-ciphers.js';
 import type { AuditOptions, AuditStats } from './audit-events.js';
-import { Auditor, describeRead, describeReads, type AuditDetails } from './auditor.js';
+import { Auditor, describeReads, type AuditDetails } from './auditor.js';
 import { randomizedField, type PlaintextToSeal, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
@@ -187,20 +187,7 @@ export class Sealer {
    * operation is recorded as such and its error rethrown.
    */
   #audited<R>(details: (result: R | undefined) => AuditDetails, operation: () => Promise<R>): Promise<R> {
-    const auditor = this.auditor;
-    if (auditor === undefined) return operation();
-    // Promise callbacks rather than an async function: one promise less per call on the decrypt path.
-    return operation().then(
-      (result) => {
-        const recording = auditor.record(details(result));
-        return recording === undefined ? result : recording.then(() => result);
-      },
-      (error: unknown) => {
-        const recording = auditor.record(details(undefined), error);
-        if (recording === undefined) throw error;
-        return recording.then(() => Promise.reject(error));
-      },
-    );
+    return this.auditor === undefined ? operation() : this.auditor.track(operation(), details);
   }
 
   /**
@@ -249,7 +236,7 @@ export class Sealer {
    * DecryptionError (tampered, or sealed for another model, field, row or domain).
    */
   decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
-    return this.auditor === undefined ? this.#decrypt<T>(text, ctx) : this.#audited(() => describeRead('decrypt', text, ctx), () => this.#decrypt<T>(text, ctx));
+    return this.auditor === undefined ? this.#decrypt<T>(text, ctx) : this.auditor.trackRead(this.#decrypt<T>(text, ctx), text, ctx);
   }
 
   async #decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {

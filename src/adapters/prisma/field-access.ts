@@ -214,8 +214,16 @@ export async function indexLookup(sealer: FieldSealer, index: ProtectedField, so
   return sealer.blindIndex(indexable(index, sourceValue), indexOptions(index));
 }
 
+/** Each blind index field's options, made once (a lookup per request would allocate them on every query). */
+const indexOptionsOf = new WeakMap<ProtectedField, BlindIndexOptions>();
+
 function indexOptions(index: ProtectedField): BlindIndexOptions {
-  return { model: index.model, field: index.of!, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits };
+  let options = indexOptionsOf.get(index);
+  if (options === undefined) {
+    options = Object.freeze({ model: index.model, field: index.of!, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits });
+    indexOptionsOf.set(index, options);
+  }
+  return options;
 }
 
 function indexable(index: ProtectedField, value: unknown): BlindIndexable {

@@ -47,4 +47,4 @@ export type {
 export { prismaRowSource, type PrismaRowSourceOptions, type PrismaModelSource, type SkippedField } from './row-source.js';
 export { classifyStored, needsSealing, openValue, sealValue, type StoredState } from './field-access.js';
 export type { FieldSealer, RowKey } from './sealer-port.js';
-export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError } from '../../errors.js';
+export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError, LookupIntegrityError } from '../../errors.js';

@@ -22,8 +22,8 @@ export interface LookupCheck {
   readonly field: ProtectedField;
   /** Canonical forms of the values looked up: one for equality, several for `in`. */
   readonly expected: ReadonlySet<string>;
-  /** The canonical form of a value of the field, under the lookup's rules. */
-  readonly canonical: (value: unknown) => string;
+  /** The canonical form of a value of the field under the lookup's rules (one function per field, made once). */
+  readonly form: CanonicalForm;
   /**
    * Whether the result must hold the field for the check even when the query did not
    * select it (then it is selected, opened, checked and removed). True for blind index
@@ -32,6 +32,9 @@ export interface LookupCheck {
    */
   readonly select: boolean;
 }
+
+/** The canonical form of a value under a lookup's rules; throws InvalidInputError for a value of the wrong type. */
+export type CanonicalForm = (value: unknown) => string;
 
 /** What a stored null (or a value that fails to convert) canonicalizes to: equal to no lookup value. */
 const NO_VALUE = '\u0000';
@@ -42,7 +45,7 @@ const NO_VALUE = '\u0000';
  * the index hashes. Throws InvalidInputError (naming model and field) for a value of the
  * wrong type.
  */
-function blindIndexForm(source: ProtectedField, index: ProtectedField, value: unknown): string {
+function blindIndexText(source: ProtectedField, index: ProtectedField, value: unknown): string {
   const sealable = toSealable(source, value);
   const indexable: BlindIndexable = typeof sealable === 'object' && !(sealable instanceof Date) && !(sealable instanceof Uint8Array) ? JSON.stringify(sealable) : (sealable as BlindIndexable);
   const { tag, payload } = blindIndexInput(indexable, index.normalize);
@@ -61,29 +64,34 @@ function sealableForm(field: ProtectedField, value: unknown): string {
   return `j:${JSON.stringify(v)}`;
 }
 
-/** A check of a lookup through `index` (a blind index of `source`) for `values`. Validates each value's type. */
-export function blindIndexCheck(source: ProtectedField, index: ProtectedField, values: readonly unknown[]): LookupCheck {
-  return makeCheck(source, values, (v) => blindIndexForm(source, index, v), true);
+/** The form of lookups through `index`, a blind index of `source` (make it once per field). */
+export function blindIndexForm(source: ProtectedField, index: ProtectedField): CanonicalForm {
+  return (v) => blindIndexText(source, index, v);
 }
 
-/** A check of a lookup on the deterministic field `field` for `values`. Validates each value's type. */
-export function deterministicCheck(field: ProtectedField, values: readonly unknown[]): LookupCheck {
-  return makeCheck(field, values, (v) => sealableForm(field, v), false);
+/** The form of lookups on the deterministic field `field` (make it once per field). */
+export function deterministicForm(field: ProtectedField): CanonicalForm {
+  return (v) => sealableForm(field, v);
 }
 
-function makeCheck(field: ProtectedField, values: readonly unknown[], form: (value: unknown) => string, select: boolean): LookupCheck {
+/**
+ * The check of a lookup for `values` on `field` under `form`. Computing it validates each
+ * value's type. `select`: whether the field is selected for the check (blind index lookups).
+ */
+export function lookupCheck(field: ProtectedField, form: CanonicalForm, select: boolean, values: readonly unknown[]): LookupCheck {
   const expected = new Set<string>();
-  for (const v of values) expected.add(form(v));
-  const canonical = (value: unknown): string => {
-    if (value === null || value === undefined) return NO_VALUE;
-    try {
-      return form(value);
-    } catch {
-      // A stored value that does not convert to the field's type is no lookup value either.
-      return NO_VALUE;
-    }
-  };
-  return { field, expected, canonical, select };
+  for (let i = 0; i < values.length; i++) expected.add(form(values[i]));
+  return { field, expected, form, select };
+}
+
+/** The canonical form of a stored (opened) value; null, or a value that does not convert, matches no lookup value. */
+function canonicalOf(check: LookupCheck, value: unknown): string {
+  if (value === null || value === undefined) return NO_VALUE;
+  try {
+    return check.form(value);
+  } catch {
+    return NO_VALUE;
+  }
 }
 
 /**
@@ -99,11 +107,11 @@ export function verifiableChecks(checks: readonly LookupCheck[] | undefined, upd
     if (sets(update, name) !== undefined) return false;
     if (create === undefined) return true;
     const created = sets(create, name);
-    return created !== undefined && check.expected.has(check.canonical(created));
+    return created !== undefined && check.expected.has(canonicalOf(check, created));
   });
 }
 
 /** Throws LookupIntegrityError unless `opened` (the row's opened field value) is one of the looked-up values. */
 export function verifyLookup(check: LookupCheck, opened: unknown): void {
-  if (!check.expected.has(check.canonical(opened))) throw new LookupIntegrityError(check.field.model, check.field.field);
+  if (!check.expected.has(canonicalOf(check, opened))) throw new LookupIntegrityError(check.field.model, check.field.field);
 }

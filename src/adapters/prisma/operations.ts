@@ -20,13 +20,26 @@ export interface Rewritten {
 
 const UNIQUE_READS = new Set(['findUnique', 'findUniqueOrThrow']);
 const MANY_READS = new Set(['findFirst', 'findFirstOrThrow', 'findMany']);
+const UNIQUE_WHERE = Object.freeze({ uniqueWhere: true });
 
 /**
  * Rewrites the arguments of `operation` on `model`. Unknown operations are refused on
  * protected models. Protected values in write data are sealed together once the whole
  * argument tree has been walked (see PendingWrites).
  */
-export async function rewriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
+export function rewriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
+  // Reads write nothing: straight to their rewriting, without a write batch or another async frame.
+  const unique = UNIQUE_READS.has(operation);
+  if (unique || MANY_READS.has(operation)) {
+    const args = isPlainObject(rawArgs) ? rawArgs : {};
+    const model = modelInfo(rt, modelName);
+    if (!model.reachesProtected) return Promise.resolve({ args, plan: undefined });
+    return rewriteReadArgs(rt, modelName, args, unique ? UNIQUE_WHERE : {});
+  }
+  return rewriteWriteOperation(rt, modelName, operation, rawArgs);
+}
+
+async function rewriteWriteOperation(rt: Runtime, modelName: string, operation: string, rawArgs: unknown): Promise<Rewritten> {
   const writes = new PendingWrites();
   const rewritten = await rewriteArgs({ sealer: rt.sealer, models: rt.models, writes }, modelName, operation, rawArgs);
   if (!writes.empty) await writes.flush(rt.sealer);

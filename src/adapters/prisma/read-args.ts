@@ -73,13 +73,19 @@ export async function rewriteReadArgs(
   const out: Record<string, unknown> = { ...args };
   const plan = defaultPlan(modelName);
   if (!model.reachesProtected) return { args: out, plan };
-  const jobs: Promise<unknown>[] = [];
-  if (args.where !== undefined) jobs.push(rewriteWhere(rt, modelName, args.where, options.uniqueWhere === true, plan.checks).then((w) => (out.where = w)));
-  if (args.cursor !== undefined) jobs.push(rewriteWhere(rt, modelName, args.cursor, true).then((w) => (out.cursor = w)));
   checkOrderBy(rt, modelName, args.orderBy);
   checkDistinct(rt, modelName, args.distinct);
+  const jobs: Promise<unknown>[] = [];
   rewriteRelationSelections(rt, model, args, out, plan, jobs);
-  await Promise.all(jobs);
+  const where = args.where === undefined ? undefined : rewriteWhere(rt, modelName, args.where, options.uniqueWhere === true, plan.checks);
+  if (args.cursor !== undefined) jobs.push(rewriteWhere(rt, modelName, args.cursor, true).then((w) => (out.cursor = w)));
+  // A lone where (a lookup: the common case) is awaited as is; Promise.all and a callback per job add promise hops.
+  if (jobs.length === 0) {
+    if (where !== undefined) out.where = await where;
+  } else {
+    if (where !== undefined) jobs.push(where.then((w) => (out.where = w)));
+    await Promise.all(jobs);
+  }
   finishSelection(model, args, out, plan);
   return { args: out, plan };
 }

@@ -9,7 +9,7 @@
 import { Decimal } from './decimal.js';
 import type { ProtectedField } from './config.js';
 import { indexLookup, lookupTokens } from './field-access.js';
-import { blindIndexCheck, deterministicCheck, type LookupCheck } from './lookup-checks.js';
+import { blindIndexForm, deterministicForm, lookupCheck, type CanonicalForm, type LookupCheck } from './lookup-checks.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 
 const LOGICAL = new Set(['AND', 'OR', 'NOT']);
@@ -39,7 +39,8 @@ export async function rewriteWhere(rt: Runtime, modelName: string, where: unknow
   const out: Record<string, unknown> = {};
   const extra: Record<string, unknown>[] = [];
   const jobs: Promise<void>[] = [];
-  for (const [key, value] of Object.entries(where)) {
+  for (const key in where) {
+    const value = where[key];
     if (value === undefined) continue;
     if (LOGICAL.has(key)) {
       // Every row matches each AND condition; OR and NOT conditions tell nothing about one row.
@@ -76,7 +77,9 @@ export async function rewriteWhere(rt: Runtime, modelName: string, where: unknow
     }
     out[key] = value;
   }
-  await Promise.all(jobs);
+  // One job (a single lookup, the common case) is awaited as is: Promise.all adds promise hops.
+  if (jobs.length === 1) await jobs[0];
+  else if (jobs.length > 1) await Promise.all(jobs);
   if (extra.length > 0) {
     const existing = out.AND;
     out.AND = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...extra];
@@ -111,16 +114,27 @@ async function rewriteCompound(rt: Runtime, model: ModelInfo, value: Record<stri
   return out;
 }
 
-/** How a field is looked up: which column, and the stored tokens equal to a value. */
+/**
+ * How a field is looked up: which column, the stored tokens equal to a value, and how the
+ * rows found are checked. Made once per field (a lookup per request would allocate its
+ * closures on every query).
+ */
 interface Lookup {
   readonly column: string;
+  /** The one stored token equal to a value, when there is one (not for a migrating deterministic column). */
+  readonly token: ((value: unknown) => Promise<string | Uint8Array>) | undefined;
   tokens(value: unknown): Promise<Array<string | Uint8Array>>;
   readonly caseFolding: boolean;
-  /**
-   * The check of rows found for `values` (absent for FPE, whose tokens are checked by their
-   * own format). Computing it validates each value's type (InvalidInputError naming the field).
-   */
-  check(values: readonly unknown[]): LookupCheck | undefined;
+  /** The field the rows found are checked on, and its canonical form (absent for FPE, whose tokens are type-checked when made). */
+  readonly checked: ProtectedField;
+  readonly form: CanonicalForm | undefined;
+  /** Whether the checked field is selected for the check (blind index lookups). */
+  readonly select: boolean;
+}
+
+/** The check of rows found by `lookup` for `values`; computing it validates each value's type (InvalidInputError naming the field). */
+function checkOf(lookup: Lookup, values: readonly unknown[]): LookupCheck | undefined {
+  return lookup.form === undefined ? undefined : lookupCheck(lookup.checked, lookup.form, lookup.select, values);
 }
 
 /** The column a where key on `field` compares: its own, or its blind index's for a randomized field. */
@@ -149,38 +163,64 @@ function checkOneKeyPerColumn(model: ModelInfo, where: Record<string, unknown>):
   }
 }
 
+/** Each field's lookup, or why the field cannot be looked up. */
+const lookups = new WeakMap<ProtectedField, Lookup | string>();
+
 function lookupFor(rt: Runtime, field: ProtectedField, operator: string): Lookup {
+  let lookup = lookups.get(field);
+  if (lookup === undefined) {
+    lookup = buildLookup(rt, field);
+    lookups.set(field, lookup);
+  }
+  return typeof lookup === 'string' ? refuse(field, operator, lookup) : lookup;
+}
+
+function buildLookup(rt: Runtime, field: ProtectedField): Lookup | string {
+  const sealer = rt.sealer;
   switch (field.mode) {
     case 'deterministic':
-      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false, check: (values) => deterministicCheck(field, values) };
-    case 'fpe':
-      return { column: field.field, tokens: (v) => lookupTokens(rt.sealer, field, v), caseFolding: false, check: () => undefined };
+    case 'fpe': {
+      const tokens = (v: unknown) => lookupTokens(sealer, field, v);
+      const single = field.mode === 'fpe' || !field.migrating;
+      return {
+        column: field.field,
+        token: single ? (v) => tokens(v).then(first) : undefined,
+        tokens,
+        caseFolding: false,
+        checked: field,
+        form: field.mode === 'deterministic' ? deterministicForm(field) : undefined,
+        select: false,
+      };
+    }
     case 'blindIndex': {
       // A filter on the index column names a plaintext value of the indexed field.
       const source = modelInfo(rt, field.model).fields.get(field.of!)!;
-      return {
-        column: field.field,
-        tokens: async (v) => [await indexLookup(rt.sealer, field, v)],
-        caseFolding: typeof field.normalize === 'string' && CASE_FOLDING.has(field.normalize),
-        check: (values) => blindIndexCheck(source, field, values),
-      };
+      return blindIndexLookup(sealer, source, field);
     }
     case 'randomized': {
       const index = field.indexes[0];
-      if (!index) {
-        return refuse(field, operator, 'randomized encryption hides equality; add a blind index (`@fieldseal.blindIndex(of: ...)`) or use mode: deterministic');
-      }
-      if (field.migrating) {
-        return refuse(field, operator, 'the column is migrating: legacy plaintext rows have no blind index yet; finish the backfill first');
-      }
-      return {
-        column: index.field,
-        tokens: async (v) => [await indexLookup(rt.sealer, index, v)],
-        caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
-        check: (values) => blindIndexCheck(field, index, values),
-      };
+      if (!index) return 'randomized encryption hides equality; add a blind index (`@fieldseal.blindIndex(of: ...)`) or use mode: deterministic';
+      if (field.migrating) return 'the column is migrating: legacy plaintext rows have no blind index yet; finish the backfill first';
+      return blindIndexLookup(sealer, field, index);
     }
   }
+}
+
+function blindIndexLookup(sealer: Runtime['sealer'], source: ProtectedField, index: ProtectedField): Lookup {
+  const token = (v: unknown) => indexLookup(sealer, index, v);
+  return {
+    column: index.field,
+    token,
+    tokens: (v) => token(v).then((t) => [t]),
+    caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
+    checked: source,
+    form: blindIndexForm(source, index),
+    select: true,
+  };
+}
+
+function first<T>(list: readonly T[]): T {
+  return list[0] as T;
 }
 
 /**
@@ -234,7 +274,13 @@ async function rewriteFieldFilter(
   if (isScalarValue(value)) {
     const lookup = lookupFor(rt, field, 'equals');
     if (unique) checkUniqueLookup(field);
-    record(checks, lookup.check([value]));
+    record(checks, checkOf(lookup, [value]));
+    if (lookup.token !== undefined) {
+      const token = await lookup.token(value);
+      if (unique) out[lookup.column] = token;
+      else extra.push({ [lookup.column]: token });
+      return;
+    }
     const tokens = await lookup.tokens(value);
     if (unique) out[lookup.column] = tokens[0];
     else extra.push({ [lookup.column]: anyOf(tokens) });
@@ -253,20 +299,20 @@ async function rewriteFieldFilter(
     if (filter.equals === null) conditions.push({ [source]: null });
     else {
       const lookup = lookupFor(rt, field, 'equals');
-      record(checks, lookup.check([filter.equals]));
+      record(checks, checkOf(lookup, [filter.equals]));
       conditions.push({ [lookup.column]: anyOf(await lookup.tokens(filter.equals)) });
     }
   }
   if (filter.in !== undefined) {
     const lookup = lookupFor(rt, field, 'in');
     const list = listOf(field, 'in', filter.in);
-    record(checks, lookup.check(list));
+    record(checks, checkOf(lookup, list));
     conditions.push({ [lookup.column]: { in: await tokensOfList(lookup, list) } });
   }
   if (filter.notIn !== undefined) {
     const lookup = lookupFor(rt, field, 'notIn');
     const list = listOf(field, 'notIn', filter.notIn);
-    lookup.check(list);
+    checkOf(lookup, list);
     conditions.push({ [lookup.column]: { notIn: await tokensOfList(lookup, list) } });
   }
   if (filter.not !== undefined) {
@@ -274,7 +320,7 @@ async function rewriteFieldFilter(
     if (not === null) conditions.push({ [source]: { not: null } });
     else if (isScalarValue(not)) {
       const lookup = lookupFor(rt, field, 'not');
-      lookup.check([not]);
+      checkOf(lookup, [not]);
       conditions.push({ [lookup.column]: { notIn: await lookup.tokens(not) } });
     } else {
       const inner: Record<string, unknown> = {};

@@ -7,6 +7,7 @@ import { describe } from 'vitest';
 import { unavailableReason, type DatabaseKind } from '../../support/databases.js';
 import { useHarness } from '../support/harness.js';
 import { integrationScenarios } from './integration.js';
+import { migrationScenarios } from './migrations.js';
 
 /** Registers every ported scenario against `kind`, skipping (outside CI only) when its server is down. */
 export async function definePfePort(kind: DatabaseKind): Promise<void> {
@@ -14,5 +15,6 @@ export async function definePfePort(kind: DatabaseKind): Promise<void> {
   describe.skipIf(reason !== undefined)(reason ?? `${kind} server`, () => {
     const h = useHarness(kind, 'pfeport');
     integrationScenarios(h);
+    migrationScenarios(h);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|keys|rotation|audit` for
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|typeorm|keys|rotation|audit` for
  * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import { printKeysBench } from './keys.bench.js';
 import { printRotationBench } from './rotation.bench.js';
 import { formatPrismaBench, runPrismaBench } from './prisma.bench.js';
 import { printTokenizeBench } from './tokenize.bench.js';
+import { formatTypeormBench, runTypeormBench } from './typeorm.bench.js';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const want = (part: string) => only === undefined || only === part;
@@ -24,4 +25,8 @@ if (want('audit')) await printAuditBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');
   console.log(formatPrismaBench(await runPrismaBench()));
+}
+if (want('typeorm')) {
+  console.log('\n### TypeORM adapter: plain TypeORM vs fieldseal vs typeorm-encrypted (same database, same process)\n');
+  console.log(formatTypeormBench(await runTypeormBench()));
 }

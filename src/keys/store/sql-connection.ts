@@ -1,7 +1,7 @@
 /**
  * The one small interface the SQL key stores run on: run a statement, run a transaction.
- * Each driver (pg, mariadb, mysql2, better-sqlite3) and ORM (Prisma) has an adapter to it;
- * for another one (TypeORM, Knex, Drizzle...) implement it in a few lines, see
+ * Each driver (pg, mariadb, mysql2, better-sqlite3) and ORM (Prisma, TypeORM) has an
+ * adapter to it; for another one (Knex, Drizzle...) implement it in a few lines, see
  * docs/key-stores.md.
  *
  * A transaction body is a generator of statements (an {@link SqlScript}) rather than an

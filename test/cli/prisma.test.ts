@@ -78,7 +78,8 @@ afterAll(async () => {
   await project?.remove();
 });
 
-describe('jobs on the models of a Prisma schema', () => {
+// Each test runs the command several times (a process each): generous on a loaded 2-core machine.
+describe('jobs on the models of a Prisma schema', { timeout: 240_000 }, () => {
   it('status --model counts the columns the annotations protect, and names the fields it skips', async () => {
     const [user] = await reports(['status', '--model', 'User']);
     expect(user?.table).toBe('User');
@@ -114,7 +115,9 @@ describe('jobs on the models of a Prisma schema', () => {
     // Tag has only a deterministic column, under the lookup key: nothing to move.
     expect(run.stderr).toContain('fieldseal reencrypt: Tag: no randomized column, nothing to re-encrypt');
     const reencrypted = (JSON.parse(run.stdout) as { reports: Report[] }).reports;
-    expect(reencrypted.map((r) => r.table)).toEqual(['User', 'Profile', 'Order', 'Item', 'Typed', 'Legacy', 'AnnotationOption', 'rotation_accounts']);
+    const tables = reencrypted.map((r) => r.table);
+    expect(tables).toEqual(expect.arrayContaining(['User', 'Profile', 'Order', 'Item', 'Typed', 'Legacy', 'AnnotationOption', 'rotation_accounts']));
+    expect(tables).not.toContain('Tag');
     const user = reencrypted.find((r) => r.table === 'User');
     expect([columnOf(user, 'email').changed, columnOf(user, 'name').changed, columnOf(user, 'ssn').changed]).toEqual([USERS, USERS, 0]);
     for (const report of await reports(['status'])) {

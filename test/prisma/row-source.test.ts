@@ -140,7 +140,7 @@ function rowSourceSuite(kind: DatabaseKind, h: Harness): void {
 
 for (const kind of databaseKinds) {
   const reason = await unavailableReason(kind); // throws in CI: there, a missing server is a failure
-  describe.skipIf(reason !== undefined)(reason ?? `prismaRowSource on ${kind}`, () => {
+  describe.skipIf(reason !== undefined)(reason ?? `prismaRowSource on ${kind}`, { timeout: 120_000 }, () => {
     const h = useHarness(kind, 'rowsource');
     rowSourceSuite(kind, h);
   });

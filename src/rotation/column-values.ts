@@ -30,6 +30,52 @@ async function perValue<I, T>(items: readonly I[], many: (items: readonly I[]) =
   }
 }
 
+/**
+ * The values of a batch call, or what `fail` throws for the first value that fails on its
+ * own: the batch call's results as they are when it succeeds (no outcome per value).
+ */
+async function allOrFirstFailure<I, T>(
+  items: readonly I[],
+  many: (items: readonly I[]) => Promise<T[]>,
+  one: (item: I) => Promise<T>,
+  fail: (index: number, error: unknown) => Error,
+): Promise<T[]> {
+  if (items.length === 0) return [];
+  try {
+    return await many(items);
+  } catch {
+    const out: T[] = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        out.push(await one(item));
+      } catch (error) {
+        throw fail(index, error);
+      }
+    }
+    return out;
+  }
+}
+
+/** {@link openValues} for a job that stops at the first value that does not open: `fail` names it. */
+export function openAll(sealer: Sealer, items: readonly { readonly text: string; readonly ctx: TokenContext }[], fail: (index: number, error: unknown) => Error): Promise<Sealable[]> {
+  return allOrFirstFailure(
+    items,
+    (all) => sealer.decryptMany(all),
+    (item) => sealer.decrypt(item.text, item.ctx),
+    fail,
+  );
+}
+
+/** {@link sealValues} (randomized) for a job that stops at the first value that does not seal: `fail` names it. */
+export function sealAllRandomized(sealer: Sealer, items: readonly { readonly value: Sealable; readonly ctx: FieldContext }[], fail: (index: number, error: unknown) => Error): Promise<string[]> {
+  return allOrFirstFailure(
+    items,
+    (all) => sealer.encryptMany(all),
+    (item) => sealer.encrypt(item.value, item.ctx),
+    fail,
+  );
+}
+
 /** Opens sealed texts, each in its context. */
 export function openValues(sealer: Sealer, items: readonly { readonly text: string; readonly ctx: TokenContext }[]): Promise<Outcome<Sealable>[]> {
   return perValue(

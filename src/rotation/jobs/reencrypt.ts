@@ -10,9 +10,9 @@
  * @module
  */
 import { ConfigurationError } from '../../errors.js';
-import type { TokenContext } from '../../seal/sealer.js';
+import type { FieldContext } from '../../format/context.js';
 import { contextOf } from '../columns.js';
-import { openValues, sealValues, valuesOf, type Outcome } from '../column-values.js';
+import { openAll, sealAllRandomized, type Outcome } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
 import { currentKeyIds } from './current-key.js';
@@ -65,10 +65,18 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
           moving.push(row);
           at.push(i);
         });
-        const contexts = moving.map((row) => contextOf(spec, row));
+        const contexts = moving.map((row) => contextOf(spec, row) as FieldContext);
         const fail = (j: number, error: unknown) => rowError(source, spec, moving[j] as SourceRow, error);
-        const opened = valuesOf(await openValues(sealer, moving.map((row, j) => ({ text: row.values[spec.column] as string, ctx: contexts[j] as TokenContext }))), fail);
-        const sealed = valuesOf(await sealValues(sealer, 'randomized', opened.map((value, j) => ({ value, ctx: contexts[j] as TokenContext }))), fail);
+        const opened = await openAll(
+          sealer,
+          moving.map((row, j) => ({ text: row.values[spec.column] as string, ctx: contexts[j] as FieldContext })),
+          fail,
+        );
+        const sealed = await sealAllRandomized(
+          sealer,
+          opened.map((value, j) => ({ value, ctx: contexts[j] as FieldContext })),
+          fail,
+        );
         sealed.forEach((text, j) => {
           batch.set(at[j] as number, spec.column, text);
           batch.count(at[j] as number, col, 'changed');

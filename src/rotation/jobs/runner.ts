@@ -133,15 +133,47 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
 
   /** Writes a planned batch (the rows after `after` up to `last`), retrying rows changed meanwhile, and counts it. */
   const settleSlice = async (planned: RowPlan[], after: RowKey | undefined, last: RowKey): Promise<{ rows: number; changed: number }> => {
+    const writes = planned.filter((plan) => plan.next !== undefined);
+    // Usually every write lands at once: then every plan is final, with no bookkeeping per row.
+    if (writes.length === 0 || dryRun) return tallied(planned, 0);
+    const landed = await source.write(writes.map((plan) => ({ key: plan.key, expected: plan.expected, next: plan.next ?? {} })));
+    if (landed.length === writes.length) return tallied(planned, 0);
+    return retried(planned, new Set(landed.map(keyText)), after, last);
+  };
+
+  /** Counts a slice's final plans (and the rows still changing, as conflicts). */
+  const tallied = (plans: Iterable<RowPlan>, conflicts: number, pendingKeys: Iterable<RowKey> = []): { rows: number; changed: number } => {
+    let rowsTallied = 0;
+    let sliceChanged = 0;
+    for (const plan of plans) {
+      rowsTallied++;
+      for (const [col, counter] of plan.tally) {
+        const target = counters[col] as ColumnCounters;
+        target[counter]++;
+        if (counter === 'changed' || counter === 'indexed') sliceChanged++;
+      }
+      for (const failure of plan.failures) {
+        failureCount++;
+        if (failures.length < MAX_LISTED) failures.push(failure);
+      }
+    }
+    conflictCount += conflicts;
+    for (const key of pendingKeys) if (conflictKeys.length < MAX_LISTED) conflictKeys.push(key);
+    return { rows: rowsTallied + conflicts, changed: sliceChanged };
+  };
+
+  /** The rows of a slice whose write found them changed: read again, planned again and written, up to maxAttempts in all. */
+  const retried = async (planned: RowPlan[], firstWritten: Set<string>, after: RowKey | undefined, last: RowKey): Promise<{ rows: number; changed: number }> => {
     const final = new Map<string, RowPlan>();
     let pending = new Map<string, RowKey>();
     let plans = planned;
     for (let attempt = 1; ; attempt++) {
-      const writes = plans.filter((plan) => plan.next !== undefined);
       let written: Set<string>;
-      if (writes.length === 0) written = new Set();
-      else if (dryRun) written = new Set(writes.map((plan) => keyText(plan.key)));
-      else written = new Set((await source.write(writes.map((plan) => ({ key: plan.key, expected: plan.expected, next: plan.next ?? {} })))).map(keyText));
+      if (attempt === 1) written = firstWritten;
+      else {
+        const writes = plans.filter((plan) => plan.next !== undefined);
+        written = writes.length === 0 ? new Set() : new Set((await source.write(writes.map((plan) => ({ key: plan.key, expected: plan.expected, next: plan.next ?? {} })))).map(keyText));
+      }
       pending = new Map();
       for (const plan of plans) {
         const key = keyText(plan.key);
@@ -157,21 +189,7 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
       }
       plans = await planSlice(current);
     }
-    let sliceChanged = 0;
-    for (const plan of final.values()) {
-      for (const [col, counter] of plan.tally) {
-        const target = counters[col] as ColumnCounters;
-        target[counter]++;
-        if (counter === 'changed' || counter === 'indexed') sliceChanged++;
-      }
-      for (const failure of plan.failures) {
-        failureCount++;
-        if (failures.length < MAX_LISTED) failures.push(failure);
-      }
-    }
-    conflictCount += pending.size;
-    for (const key of pending.values()) if (conflictKeys.length < MAX_LISTED) conflictKeys.push(key);
-    return { rows: final.size + pending.size, changed: sliceChanged };
+    return tallied(final.values(), pending.size, pending.values());
   };
 
   /**

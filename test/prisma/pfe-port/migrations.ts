@@ -30,7 +30,7 @@ export function migratingFields(sealer: Sealer): FieldsConfig {
 /** One column's counts in a job report (fails the test when absent). */
 export function columnOf(report: JobReport, name: string): ColumnReport {
   const found = report.columns.find((c) => c.column === name);
-  if (found === undefined) expect.fail(`no column ${name} in the report of ${report.table}`);
+  if (found === undefined) expect.fail(`no column ${name} in the report of ${report.source}`);
   return found;
 }
 

@@ -7,6 +7,7 @@ import { describe } from 'vitest';
 import { unavailableReason, type DatabaseKind } from '../../support/databases.js';
 import { useHarness } from '../support/harness.js';
 import { integrationScenarios } from './integration.js';
+import { keyAndAnnotationScenarios } from './keys-and-annotations.js';
 import { migrationScenarios } from './migrations.js';
 
 /** Registers every ported scenario against `kind`, skipping (outside CI only) when its server is down. */
@@ -16,5 +17,6 @@ export async function definePfePort(kind: DatabaseKind): Promise<void> {
     const h = useHarness(kind, 'pfeport');
     integrationScenarios(h);
     migrationScenarios(h);
+    keyAndAnnotationScenarios(h);
   });
 }

@@ -209,6 +209,8 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
     let uncommitted = { rows: 0, changed: 0 };
     let committedAt = Date.now();
     let writing: Promise<{ rows: number; changed: number; last: RowKey }> | undefined;
+    /** Whether `writing` has settled. */
+    let written = false;
     const prefetch = (after: RowKey | undefined): Promise<SourceRow[]> => {
       const next = page(after, until);
       next.catch(() => undefined); // seen where it is awaited
@@ -264,6 +266,8 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
         // yield once per batch, so a stop signal from a timer or Ctrl-C is seen at the boundary.
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (stopAsked()) return await stop();
+        // A write already done (always, with a synchronous driver) is counted before the next plan, so its batch is not kept alive meanwhile.
+        if (written && !(await settled())) return 'lost';
         const batch = await ahead;
         if (batch.length === 0) {
           if (!(await settled()) || !(await commit())) return 'lost';
@@ -277,7 +281,14 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
         if (!(await settled())) return 'lost';
         // The batch just planned is not written once the signal is seen: the job stops after the last batch written.
         if (stopAsked()) return await stop();
-        writing = settleSlice(planned, after, last).then((result) => ({ ...result, last }));
+        written = false;
+        writing = settleSlice(planned, after, last).then(
+          (result) => ((written = true), { ...result, last }),
+          (error: unknown) => {
+            written = true;
+            throw error;
+          },
+        );
         writing.catch(() => undefined); // seen where it is awaited
       }
     } catch (error) {

@@ -57,6 +57,11 @@ export type StoreConfig =
 export interface TableConfig {
   readonly primaryKey: string;
   readonly columns: readonly Readonly<Record<string, unknown>>[];
+  /** The plain column naming each row's data subject, for `fieldseal subject shred | export`. */
+  readonly subjectColumn?: string;
+  /** Plain columns holding the subject's personal data: exported, and cleared by erasure when `clearOnErasure`. */
+  readonly personalColumns?: readonly string[];
+  readonly clearOnErasure?: boolean;
 }
 
 /** A loaded configuration. */
@@ -291,7 +296,7 @@ function parseTables(value: unknown, fail: Fail): Record<string, TableConfig> {
   const out: Record<string, TableConfig> = {};
   for (const [table, entry] of Object.entries(tables)) {
     const spec = objectAt(entry, `tables.${table}`, fail);
-    allowOnly(spec, `tables.${table}`, ['primaryKey', 'columns'], fail);
+    allowOnly(spec, `tables.${table}`, ['primaryKey', 'columns', 'subjectColumn', 'personalColumns', 'clearOnErasure'], fail);
     if (!Array.isArray(spec.columns) || spec.columns.length === 0) fail(`tables.${table}.columns`, 'must be a non-empty list of protected columns');
     const columns = (spec.columns as unknown[]).map((column, i) => {
       const at = `tables.${table}.columns[${i}]`;
@@ -299,7 +304,18 @@ function parseTables(value: unknown, fail: Fail): Record<string, TableConfig> {
       requiredString(object.column, `${at}.column`, fail);
       return object;
     });
-    out[table] = { primaryKey: optionalString(spec.primaryKey, `tables.${table}.primaryKey`, fail) ?? 'id', columns };
+    const subjectColumn = optionalString(spec.subjectColumn, `tables.${table}.subjectColumn`, fail);
+    if (spec.personalColumns !== undefined && (!Array.isArray(spec.personalColumns) || spec.personalColumns.some((c) => typeof c !== 'string' || c === ''))) {
+      fail(`tables.${table}.personalColumns`, 'must be a list of column names');
+    }
+    if (spec.clearOnErasure !== undefined && typeof spec.clearOnErasure !== 'boolean') fail(`tables.${table}.clearOnErasure`, 'must be true or false');
+    out[table] = {
+      primaryKey: optionalString(spec.primaryKey, `tables.${table}.primaryKey`, fail) ?? 'id',
+      columns,
+      ...(subjectColumn === undefined ? {} : { subjectColumn }),
+      ...(spec.personalColumns === undefined ? {} : { personalColumns: spec.personalColumns as string[] }),
+      ...(spec.clearOnErasure === undefined ? {} : { clearOnErasure: spec.clearOnErasure as boolean }),
+    };
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `fieldseal` command: key lifecycle (`fieldseal keys …`) and the rotation jobs
+ * The `fieldseal` command: key lifecycle (`fieldseal keys …`), data subjects (`fieldseal
+ * subject shred | export`), the inventory (`fieldseal inventory`) and the rotation jobs
  * (`status`, `backfill`, `reencrypt`, `reindex`, `decrypt`, `verify`) from a shell, on the provider,
  * key store and protected tables named in `fieldseal.config.*` (config.ts).
  *
@@ -13,10 +14,15 @@
 import { parseCommandArgs, commandContext, GLOBAL_FLAGS_HELP, type Command } from './command.js';
 import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { jobCommands } from './jobs.js';
+import { inventoryCommand } from './inventory.js';
 import { keysCommands } from './keys.js';
+import { subjectCommands } from './subjects.js';
 import type { Session } from './session.js';
 
-const COMMANDS: readonly Command[] = [...keysCommands, ...jobCommands];
+const COMMANDS: readonly Command[] = [...keysCommands, ...subjectCommands, ...jobCommands, inventoryCommand];
+
+/** Commands of two words, by their first. */
+const GROUPS: Readonly<Record<string, readonly Command[]>> = { keys: keysCommands, subject: subjectCommands };
 
 const list = (commands: readonly Command[]): string => commands.map((c) => `  ${c.name.padEnd(18)} ${c.summary}`).join('\n');
 
@@ -32,18 +38,21 @@ ${list(keysCommands)}
 Jobs on the protected columns (resumable: run the same command again after a stop):
 ${list(jobCommands)}
 
+Data subjects and personal data:
+${list([...subjectCommands, inventoryCommand])}
+
 Run \`fieldseal <command> --help\` for a command's options.
 
 ${GLOBAL_FLAGS_HELP}
 `;
 
-/** The usage of `fieldseal keys`. */
-const KEYS_USAGE = `Usage: fieldseal keys <command> [options]
+/** The usage of a command group (`fieldseal keys`, `fieldseal subject`). */
+const groupUsage = (group: string): string => `Usage: fieldseal ${group} <command> [options]
 
 Commands:
-${list(keysCommands)}
+${list(GROUPS[group] ?? [])}
 
-Run \`fieldseal keys <command> --help\` for a command's options.
+Run \`fieldseal ${group} <command> --help\` for a command's options.
 `;
 
 /** Runs one command line; returns the exit status. The bin passes process's streams. */
@@ -58,16 +67,17 @@ export async function runCli(argv: readonly string[], io: CliIo, onInterruptible
   if (first === 'help') return runCli([...rest.slice(1), '--help'], io, onInterruptible);
   let command: Command | undefined;
   let args: readonly string[];
-  if (first === 'keys') {
+  if (Object.hasOwn(GROUPS, first)) {
+    const usage = groupUsage(first);
     if (second === undefined || second.startsWith('-')) {
-      if (help || second === '--help' || second === '-h') return printed(io, KEYS_USAGE);
-      return usageFailure(io, second === undefined ? 'fieldseal keys: a command is missing' : `fieldseal keys: unknown option '${second}'`, KEYS_USAGE);
+      if (help || second === '--help' || second === '-h') return printed(io, usage);
+      return usageFailure(io, second === undefined ? `fieldseal ${first}: a command is missing` : `fieldseal ${first}: unknown option '${second}'`, usage);
     }
-    command = COMMANDS.find((c) => c.name === `keys ${second}`);
-    if (command === undefined) return usageFailure(io, `fieldseal: unknown command 'keys ${second}'`, KEYS_USAGE);
+    command = COMMANDS.find((c) => c.name === `${first} ${second}`);
+    if (command === undefined) return usageFailure(io, `fieldseal: unknown command '${first} ${second}'`, usage);
     args = [...globals, ...rest.slice(2)];
   } else {
-    command = COMMANDS.find((c) => c.name === first && !c.name.startsWith('keys '));
+    command = COMMANDS.find((c) => c.name === first && !c.name.includes(' '));
     if (command === undefined) return usageFailure(io, `fieldseal: unknown command '${first}'`, USAGE);
     args = [...globals, ...rest.slice(1)];
   }

@@ -24,9 +24,11 @@ import type { ColumnProtection, ColumnSample, InventoryColumn, InventoryReport, 
 export interface InventoryProtectedColumn {
   readonly table: string;
   readonly column: string;
-  readonly mode: 'randomized' | 'deterministic';
+  readonly mode: 'randomized' | 'deterministic' | 'fpe';
   /** The blind index column kept beside it (a name, or `{ column }` as the rotation jobs take it). */
   readonly blindIndex?: string | { readonly column: string };
+  /** Further lookup columns of the value: shadow columns of a lookup key reindex (blind index, deterministic or FPE tokens). */
+  readonly lookupColumns?: readonly string[];
   /** The key scope (default: the Sealer's default scope). */
   readonly scope?: string;
   /** Randomized only: the column naming each row's data subject (the owner whose keys seal the value). */
@@ -134,7 +136,9 @@ export async function inventory(options: InventoryOptions): Promise<InventoryRep
   }
 
   const configured = new Map(protectedColumns.map((spec) => [`${fold(spec.table)}.${fold(spec.column)}`, spec]));
-  const lookups = new Map(protectedColumns.filter((spec) => spec.blindIndex !== undefined).map((spec) => [`${fold(spec.table)}.${fold(blindIndexName(spec) as string)}`, spec]));
+  const lookups = new Map(
+    protectedColumns.flatMap((spec) => [...(spec.blindIndex === undefined ? [] : [blindIndexName(spec) as string]), ...(spec.lookupColumns ?? [])].map((column) => [`${fold(spec.table)}.${fold(column)}`, spec] as const)),
+  );
   const found = new Set<string>();
   const tables: InventoryTable[] = [];
   for (const [table, columns] of byTable) {
@@ -249,7 +253,7 @@ function protectionOf(spec: InventoryProtectedColumn): ColumnProtection {
   const index = blindIndexName(spec);
   return {
     mode: spec.mode,
-    lookup: index !== undefined ? `blind index ${index}` : spec.mode === 'deterministic' ? 'deterministic' : 'none',
+    lookup: index !== undefined ? `blind index ${index}` : spec.mode === 'randomized' ? 'none' : spec.mode,
     scope: spec.scope ?? null,
     subjectColumn: spec.subjectColumn ?? null,
   };
@@ -267,10 +271,11 @@ function checkProtected(specs: readonly InventoryProtectedColumn[]): readonly In
     if (s === null || typeof s !== 'object' || typeof s.table !== 'string' || s.table === '' || typeof s.column !== 'string' || s.column === '') {
       throw new ConfigurationError('an inventory protected column needs { table, column, mode }');
     }
-    if (s.mode !== 'randomized' && s.mode !== 'deterministic') throw new ConfigurationError(`protected column ${label}: mode must be 'randomized' or 'deterministic'`);
+    if (s.mode !== 'randomized' && s.mode !== 'deterministic' && s.mode !== 'fpe') throw new ConfigurationError(`protected column ${label}: mode must be 'randomized', 'deterministic' or 'fpe'`);
+    if (s.lookupColumns !== undefined && (!Array.isArray(s.lookupColumns) || s.lookupColumns.some((c) => typeof c !== 'string' || c === ''))) throw new ConfigurationError(`protected column ${label}: lookupColumns must name columns`);
     const index = typeof s.blindIndex === 'string' ? s.blindIndex : s.blindIndex?.column;
     if (s.blindIndex !== undefined && (typeof index !== 'string' || index === '')) throw new ConfigurationError(`protected column ${label}: blindIndex must name a column`);
-    if (s.subjectColumn !== undefined && s.mode === 'deterministic') throw new ConfigurationError(`protected column ${label}: deterministic values are sealed under the scope's lookup key, never a subject's`);
+    if (s.subjectColumn !== undefined && s.mode !== 'randomized') throw new ConfigurationError(`protected column ${label}: deterministic values are sealed under the scope's lookup key, never a subject's`);
   }
   return specs;
 }

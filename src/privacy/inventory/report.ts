@@ -12,8 +12,8 @@ import type { PersonalDataKind } from './detectors.js';
 
 /** How a protected column is sealed, as the caller's configuration says. */
 export interface ColumnProtection {
-  readonly mode: 'randomized' | 'deterministic';
-  /** How the column is looked up: its blind index column, `deterministic` (equality on the sealed text), or `none`. */
+  readonly mode: 'randomized' | 'deterministic' | 'fpe';
+  /** How the column is looked up: its blind index column, `deterministic` (equality on the sealed text), `fpe` (equality on the token), or `none`. */
   readonly lookup: string;
   /** The key scope (null: the Sealer's default scope). */
   readonly scope: string | null;

@@ -95,3 +95,12 @@ function keyIdText(id: number): string {
 export function countTokens(batch: BatchPlans, col: number, spec: ProtectedColumn): void {
   for (const [i, row] of batch.rows.entries()) batch.count(i, col, (row.values[spec.column] ?? null) === null ? 'nulls' : 'tokens');
 }
+
+/**
+ * Lets the event loop run between two long stretches of crypto in a batch's plan: the
+ * runner writes the batch before while this one is planned, and each statement of that
+ * write waits for the event loop to send the next one.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

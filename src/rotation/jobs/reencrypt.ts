@@ -16,7 +16,7 @@ import { openAll, sealAllRandomized, type Outcome } from '../column-values.js';
 import type { SourceRow } from '../row-source.js';
 import type { JobOptions, JobReport } from './job-options.js';
 import { currentKeyIds } from './current-key.js';
-import { checkKeyIds, malformedValue, rowError, sealedValuesOf } from './pass-helpers.js';
+import { checkKeyIds, malformedValue, rowError, sealedValuesOf, yieldToEventLoop } from './pass-helpers.js';
 import { runJob, type JobPass, type PassContext } from './runner.js';
 
 /**
@@ -72,6 +72,7 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
           moving.map((row, j) => ({ text: row.values[spec.column] as string, ctx: contexts[j] as FieldContext })),
           fail,
         );
+        await yieldToEventLoop();
         const sealed = await sealAllRandomized(
           sealer,
           opened.map((value, j) => ({ value, ctx: contexts[j] as FieldContext })),
@@ -81,6 +82,7 @@ function reencryptPass({ sealer, source, columns, directory }: PassContext, only
           batch.set(at[j] as number, spec.column, text);
           batch.count(at[j] as number, col, 'changed');
         });
+        await yieldToEventLoop();
       }
     },
   };

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|typeorm|keys|rotation|audit` for
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|typeorm|keys|rotation|audit|subjects` for
  * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
@@ -8,6 +8,7 @@ import { printAuditBench } from './audit.bench.js';
 import { printCoreBench } from './core.bench.js';
 import { printKeysBench } from './keys.bench.js';
 import { printRotationBench } from './rotation.bench.js';
+import { printSubjectsBench } from './subjects.bench.js';
 import { formatPrismaBench, runPrismaBench } from './prisma.bench.js';
 import { printTokenizeBench } from './tokenize.bench.js';
 import { formatTypeormBench, runTypeormBench } from './typeorm.bench.js';
@@ -22,6 +23,7 @@ if (want('tokenize')) await printTokenizeBench();
 if (want('keys')) await printKeysBench();
 if (want('rotation')) await printRotationBench();
 if (want('audit')) await printAuditBench();
+if (want('subjects')) await printSubjectsBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');
   console.log(formatPrismaBench(await runPrismaBench()));

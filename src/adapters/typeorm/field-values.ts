@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigurationError, InvalidInputError, PlaintextRejectedError } from '../../errors.js';
+import { PREFIX } from '../../format/envelope.js';
 import type { BlindIndexable, BlindIndexOptions, Sealable, Sealer, TokenContext } from '../../index.js';
 import type { ProtectedField } from './fields.js';
 import { fromLegacyText, fromSealable, legacyText, toSealable } from './value-types.js';
@@ -144,7 +145,10 @@ export async function openValues(sealer: TypeormSealer, values: readonly StoredV
       );
       continue;
     }
-    if (typeof stored === 'string' && sealer.isSealed(stored)) {
+    // A strict column's text is opened as it is (a malformed one fails with FormatError): a
+    // full parse here would decode every value twice. A migrating column tells sealed text
+    // from legacy plaintext by parsing it.
+    if (typeof stored === 'string' && (field.migrating ? sealer.isSealed(stored) : stored.startsWith(PREFIX))) {
       sealed.push({ text: stored, ctx: context(field, field.mode === 'randomized' && field.row !== undefined ? rowKey(field, row) : undefined) });
       sealedAt.push(i);
       continue;

@@ -43,33 +43,54 @@ function restoreAll(scope: PersistScope, args: readonly unknown[]): void {
   }
 }
 
+/**
+ * The wrapped prototypes, per adapter state and original EntityManager class prototype.
+ * TypeORM makes an EntityManager for every query runner (so for most queries): wrapping
+ * one only sets its prototype, so the wrapper methods are made once per state and class.
+ */
+const wrappedPrototypes = new WeakMap<AdapterState, Map<object, object>>();
+
 /** Wraps `manager` in place (idempotent) and returns it. */
 export function wrapManager<M extends EntityManager>(state: AdapterState, manager: M): M {
   if (wrapped.has(manager)) return manager;
   wrapped.add(manager);
-  const self = manager as unknown as Record<string, Method>;
-  const metadataOf = (target: unknown): EntityMetadata | undefined => (manager.connection.hasMetadata(target as never) ? manager.connection.getMetadata(target as never) : undefined);
-  const replace = (name: string, make: (original: Method) => Method): void => {
-    const original = self[name];
-    if (typeof original !== 'function') return;
-    self[name] = make(original.bind(manager) as Method);
+  const original = Object.getPrototypeOf(manager) as object;
+  let prototypes = wrappedPrototypes.get(state);
+  if (prototypes === undefined) wrappedPrototypes.set(state, (prototypes = new Map()));
+  let prototype = prototypes.get(original);
+  if (prototype === undefined) prototypes.set(original, (prototype = wrappedPrototype(state, original as Record<string, unknown>)));
+  Object.setPrototypeOf(manager, prototype);
+  return manager;
+}
+
+/** A prototype inheriting from `base` (an EntityManager class's) whose methods rewrite and restore around the originals. */
+function wrappedPrototype(state: AdapterState, base: Record<string, unknown>): object {
+  const proto = Object.create(base) as Record<string, Method>;
+  const metadataOf = (manager: EntityManager, target: unknown): EntityMetadata | undefined => (manager.connection.hasMetadata(target as never) ? manager.connection.getMetadata(target as never) : undefined);
+  /** Defines `name` on the prototype; `make` gets the manager and its original method (bound). */
+  const replace = (name: string, make: (original: Method, manager: EntityManager) => Method): void => {
+    const method = base[name];
+    if (typeof method !== 'function') return;
+    proto[name] = function (this: EntityManager, ...args: unknown[]) {
+      return make((...a: unknown[]) => (method as Method).apply(this, a), this)(...args);
+    };
   };
 
   for (const name of WITH_OPTIONS) {
-    replace(name, (original) => async (target, options, ...rest) => {
-      const metadata = metadataOf(target);
+    replace(name, (original, manager) => async (target, options, ...rest) => {
+      const metadata = metadataOf(manager, target);
       return original(target, metadata === undefined ? options : await rewriteFindOptions(state, metadata, options), ...rest);
     });
   }
   for (const name of WITH_WHERE) {
-    replace(name, (original) => async (target, where, ...rest) => {
-      const metadata = metadataOf(target);
+    replace(name, (original, manager) => async (target, where, ...rest) => {
+      const metadata = metadataOf(manager, target);
       return original(target, metadata === undefined ? where : await rewriteWhere(state, metadata, where), ...rest);
     });
   }
   for (const name of AGGREGATES) {
-    replace(name, (original) => async (target, column, where, ...rest) => {
-      const metadata = metadataOf(target);
+    replace(name, (original, manager) => async (target, column, where, ...rest) => {
+      const metadata = metadataOf(manager, target);
       if (metadata === undefined) return original(target, column, where, ...rest);
       const field = state.entities.get(metadata.target)?.fields.get(String(column));
       if (field !== undefined) throw new UnsupportedQueryError(field.entity, field.property, name, 'an aggregate of ciphertext says nothing about the values');
@@ -77,8 +98,8 @@ export function wrapManager<M extends EntityManager>(state: AdapterState, manage
     });
   }
   for (const name of ['increment', 'decrement']) {
-    replace(name, (original) => async (target, conditions, path, ...rest) => {
-      const metadata = metadataOf(target);
+    replace(name, (original, manager) => async (target, conditions, path, ...rest) => {
+      const metadata = metadataOf(manager, target);
       if (metadata === undefined) return original(target, conditions, path, ...rest);
       const field = state.entities.get(metadata.target)?.fields.get(String(path));
       if (field !== undefined) throw new UnsupportedQueryError(field.entity, field.property, name, 'arithmetic on ciphertext: read, change and save the value instead');
@@ -86,8 +107,8 @@ export function wrapManager<M extends EntityManager>(state: AdapterState, manage
     });
   }
   for (const name of WITH_CRITERIA) {
-    replace(name, (original) => async (target, criteria, ...rest) => {
-      const metadata = metadataOf(target);
+    replace(name, (original, manager) => async (target, criteria, ...rest) => {
+      const metadata = metadataOf(manager, target);
       if (metadata === undefined) return original(target, criteria, ...rest);
       if (name === 'update') noteRow(state, metadata, criteria, rest[0]);
       const rewritten = isPlainObject(criteria) || Array.isArray(criteria) ? await rewriteWhere(state, metadata, criteria) : criteria;
@@ -98,22 +119,22 @@ export function wrapManager<M extends EntityManager>(state: AdapterState, manage
       }
     });
   }
-  replace('updateAll', (original) => async (target, partial, ...rest) => {
+  replace('updateAll', (original, manager) => async (target, partial, ...rest) => {
     try {
       return await original(target, partial, ...rest);
     } finally {
       if (partial !== null && typeof partial === 'object') restoreValues(partial);
     }
   });
-  replace('insert', (original) => async (target, entities, ...rest) => {
+  replace('insert', (original, manager) => async (target, entities, ...rest) => {
     try {
       return await original(target, entities, ...rest);
     } finally {
       restoreAll({ touched: new Set() }, [entities]);
     }
   });
-  replace('upsert', (original) => async (target, entities, conflict, ...rest) => {
-    const metadata = metadataOf(target);
+  replace('upsert', (original, manager) => async (target, entities, conflict, ...rest) => {
+    const metadata = metadataOf(manager, target);
     const model = metadata === undefined ? undefined : state.entities.get(metadata.target);
     if (model !== undefined) {
       const paths = Array.isArray(conflict) ? conflict : isPlainObject(conflict) && conflict.conflictPaths !== undefined ? (Array.isArray(conflict.conflictPaths) ? conflict.conflictPaths : Object.keys(conflict.conflictPaths as object)) : [];
@@ -138,7 +159,7 @@ export function wrapManager<M extends EntityManager>(state: AdapterState, manage
     }
   });
   for (const name of PERSIST) {
-    replace(name, (original) => async (...args) => {
+    replace(name, (original, manager) => async (...args) => {
       if (name === 'save') refuseSilentSave(state, manager, args);
       const scope: PersistScope = { touched: new Set() };
       try {
@@ -148,7 +169,7 @@ export function wrapManager<M extends EntityManager>(state: AdapterState, manage
       }
     });
   }
-  return manager;
+  return proto;
 }
 
 /** `save(..., { listeners: false })` would skip the subscriber, and so the sealing: refused. */

@@ -15,7 +15,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { EntityMetadata, InsertEvent, UpdateEvent, LoadEvent } from 'typeorm';
 import { openValues, rowKey, sealValues, type RowKey, type StoredValue, type TypeormSealer, type ValueToSeal } from './field-values.js';
 import type { ProtectedEntity, ProtectedField } from './fields.js';
-import { persisting, SealedText } from './guard.js';
+import { persisting, SealedText, type PersistScope } from './guard.js';
 
 /** What the subscriber and the EntityManager wrapper share. */
 export interface AdapterState {
@@ -40,6 +40,22 @@ export function restoreValues(target: object): void {
 /** Loaded entities already opened (TypeORM may broadcast one object twice). */
 const opened = new WeakSet<object>();
 
+/** One entity's share of a seal batch: where its values are in the batch, and what to put back. */
+interface SealJob {
+  readonly entity: Record<string, unknown>;
+  readonly start: number;
+  readonly properties: string[];
+  readonly restore: Map<string, unknown>;
+  readonly scope: PersistScope | undefined;
+}
+
+/** The values of every entity one write operation seals, sealed in one call per kind. */
+interface SealBatch {
+  readonly values: ValueToSeal[];
+  readonly jobs: SealJob[];
+  promise?: Promise<void>;
+}
+
 interface LoadBatch {
   readonly items: { entity: Record<string, unknown>; field: ProtectedField }[];
   readonly values: StoredValue[];
@@ -51,17 +67,23 @@ export class FieldsealSubscriber {
   readonly #state: AdapterState;
   /** The load batch being collected, per query runner (TypeORM calls afterLoad for a whole result synchronously). */
   readonly #batches = new Map<unknown, LoadBatch>();
+  /**
+   * The seal batch being collected, per query runner: TypeORM calls beforeInsert and
+   * beforeUpdate for every entity of a save before it awaits any, so a save of many
+   * entities seals them in one Sealer call per kind instead of one per entity.
+   */
+  readonly #sealBatches = new Map<unknown, SealBatch>();
 
   constructor(state: AdapterState) {
     this.#state = state;
   }
 
   beforeInsert(event: InsertEvent<unknown>): Promise<void> | void {
-    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'insert');
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'insert', event.queryRunner);
   }
 
   beforeUpdate(event: UpdateEvent<unknown>): Promise<void> | void {
-    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'update');
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'update', event.queryRunner);
   }
 
   afterInsert(event: InsertEvent<unknown>): void {
@@ -99,7 +121,7 @@ export class FieldsealSubscriber {
     return batch.promise;
   }
 
-  #seal(metadata: EntityMetadata, entity: Record<string, unknown> | undefined, kind: 'insert' | 'update'): Promise<void> | void {
+  #seal(metadata: EntityMetadata, entity: Record<string, unknown> | undefined, kind: 'insert' | 'update', queryRunner: unknown): Promise<void> | void {
     if (entity === undefined || entity === null) return;
     const model = this.#state.entities.get(metadata.target);
     if (model === undefined) return;
@@ -131,15 +153,32 @@ export class FieldsealSubscriber {
       }
     }
     if (toSeal.length === 0) return;
-    return sealValues(this.#state.sealer, toSeal).then((texts) => {
-      texts.forEach((text, i) => {
-        const property = properties[i] as string;
-        if (!restore.has(property)) restore.set(property, text);
-        entity[property] = text === null ? null : new SealedText(text);
+    const key = queryRunner ?? this;
+    let batch = this.#sealBatches.get(key);
+    if (batch === undefined) {
+      const created: SealBatch = { values: [], jobs: [] };
+      created.promise = Promise.resolve().then(async () => {
+        this.#sealBatches.delete(key);
+        const texts = await sealValues(this.#state.sealer, created.values);
+        for (const job of created.jobs) applySealed(job, texts);
       });
-      const previous = restores.get(entity);
-      restores.set(entity, previous === undefined ? restore : new Map([...restore, ...previous]));
-      persisting.getStore()?.touched.add(entity);
-    });
+      this.#sealBatches.set(key, (batch = created));
+    }
+    batch.jobs.push({ entity, start: batch.values.length, properties, restore, scope: persisting.getStore() });
+    for (const value of toSeal) batch.values.push(value);
+    return batch.promise;
   }
+}
+
+/** Puts one entity's sealed texts on it (as SealedText) and records its values to restore. */
+function applySealed(job: SealJob, texts: readonly (string | null)[]): void {
+  const { entity, restore } = job;
+  job.properties.forEach((property, i) => {
+    const text = texts[job.start + i] as string | null;
+    if (!restore.has(property)) restore.set(property, text);
+    entity[property] = text === null ? null : new SealedText(text);
+  });
+  const previous = restores.get(entity);
+  restores.set(entity, previous === undefined ? restore : new Map([...restore, ...previous]));
+  job.scope?.touched.add(entity);
 }

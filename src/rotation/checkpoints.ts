@@ -7,8 +7,9 @@
  * last key whose batch was committed), its state (`pending`, `running`, `done`), the worker
  * that claimed it and its heartbeat, and counters. A worker claims a pending range, its own
  * running range (a restarted worker with the same id resumes at once), or one whose
- * heartbeat is older than the lease (its worker died); it commits the cursor after every
- * batch, and a commit under a claim that another worker took over fails, so two workers
+ * heartbeat is older than the lease (its worker died); it commits the cursor after its
+ * batches are written (a job: at most every `checkpointIntervalMs`, several times per
+ * lease), and a commit under a claim that another worker took over fails, so two workers
  * never both advance one range.
  *
  * Implementations: {@link memoryJobCheckpoints} (tests, one process) and the SQL stores

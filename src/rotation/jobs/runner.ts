@@ -6,9 +6,13 @@
  * Why a job is safe beside live writes: each write names the values it read (`expected`)
  * and lands only if they are unchanged, so an application write in between is never
  * overwritten; the changed rows are read again and planned from what they hold now.
- * Why a killed job loses nothing: a batch's writes are one transaction, and its cursor is
- * committed after it; a job killed between the two redoes that one batch on restart, which
- * changes nothing (every value it wrote is already in its final state).
+ * Why a killed job loses nothing: a batch's writes are one transaction, and the cursor is
+ * committed only up to batches whose writes have committed (at most every
+ * `checkpointIntervalMs`, and always when a range ends, stops or fails); a job killed in
+ * between redoes the batches written since its last commit on restart, which changes
+ * nothing (every value they wrote is already in its final state, so nothing is planned for it).
+ * Why it is fast: within a claimed range the next page is read while a batch is planned, and
+ * a batch is planned while the one before is written (writes stay one at a time, in key order).
  *
  * @module
  */

@@ -27,7 +27,8 @@ export type FieldsealErrorCode =
   | 'INVENTORY_FAILED'
   | 'LOOKUP_INTEGRITY'
   | 'SUBJECT_NOT_FOUND'
-  | 'ERASURE_INCOMPLETE';
+  | 'ERASURE_INCOMPLETE'
+  | 'ACCESS_DENIED';
 
 /** Base class of every error fieldseal throws. */
 export class FieldsealError extends Error {
@@ -261,4 +262,41 @@ export class ErasureIncompleteError extends FieldsealError {
     super('ERASURE_INCOMPLETE', message, options);
     this.receipt = receipt;
   }
+}
+
+/**
+ * Why an access policy refused a read:
+ * - `purpose`: the purpose of the enclosing `withAccess` may not see the field in clear,
+ *   and the field's policy says `otherwise: 'deny'`;
+ * - `no-access`: the read ran outside any `withAccess` and the field has a policy (the
+ *   policy's `outsideAccess` is `'deny'`, the default);
+ * - `undeclared-purpose`: the purpose is not one of the policy's declared `purposes` (a
+ *   typo, or a purpose nobody reviewed).
+ */
+export type AccessDeniedReason = 'purpose' | 'no-access' | 'undeclared-purpose';
+
+/**
+ * A purpose-based access policy refused to open a value (`createSealer({ policy })`). No
+ * value was opened for the caller. Names model, field and purpose, never a value.
+ */
+export class AccessDeniedError extends FieldsealError {
+  /** The model and field whose value was refused. */
+  readonly model: string;
+  readonly field: string;
+  /** The purpose of the enclosing `withAccess`, or null outside any. */
+  readonly purpose: string | null;
+  readonly reason: AccessDeniedReason;
+  constructor(model: string, field: string, purpose: string | null, reason: AccessDeniedReason, message?: string) {
+    super('ACCESS_DENIED', message ?? accessDeniedMessage(model, field, purpose, reason));
+    this.model = model;
+    this.field = field;
+    this.purpose = purpose;
+    this.reason = reason;
+  }
+}
+
+function accessDeniedMessage(model: string, field: string, purpose: string | null, reason: AccessDeniedReason): string {
+  if (reason === 'no-access') return `${model}.${field}: read outside withAccess, and this field's access policy needs a purpose`;
+  if (reason === 'undeclared-purpose') return `${model}.${field}: purpose '${String(purpose)}' is not declared in the access policy`;
+  return `${model}.${field}: purpose '${String(purpose)}' may not read this field`;
 }

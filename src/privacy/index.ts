@@ -24,6 +24,7 @@
  * @module
  */
 export { withAccess, currentAccess, MAX_ACCESS_TEXT, type AccessContext } from './access-context.js';
+export type { AccessPolicy, FieldAccessRule, OtherwiseRule, OutsideAccess, FieldMask, MaskName } from '../seal/policy.js';
 export type { AuditEvent, AuditOperation, AuditOutcome, AuditFieldCount, AuditSink, AuditSinkErrorPolicy, AuditOptions, AuditStats } from '../seal/audit-events.js';
 export type { Auditor } from '../seal/auditor.js';
 export { callbackAuditSink } from './audit/callback-sink.js';

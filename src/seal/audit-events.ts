@@ -75,6 +75,10 @@ export interface AuditEvent {
   readonly scope?: string;
   /** Key operations on a data subject (`rotateDataKey({ subject })`, `shred({ subject })`): the subject id. */
   readonly subject?: string;
+  /** Reads under an access policy: values returned as their field's mask instead of the value (absent when none). */
+  readonly masked?: number;
+  /** Reads under an access policy: values returned as null, not opened (absent when none). */
+  readonly withheld?: number;
 }
 
 /**

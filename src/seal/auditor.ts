@@ -32,6 +32,10 @@ export interface AuditDetails {
   readonly fields?: readonly AuditFieldCount[];
   readonly scope?: string;
   readonly subject?: string;
+  /** Values an access policy masked. */
+  readonly masked?: number;
+  /** Values an access policy returned as null. */
+  readonly withheld?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -111,6 +115,8 @@ export class Auditor {
     if (details.fields !== undefined) event.fields = details.fields;
     if (details.scope !== undefined) event.scope = details.scope;
     if (details.subject !== undefined) event.subject = details.subject;
+    if (details.masked !== undefined && details.masked > 0) event.masked = details.masked;
+    if (details.withheld !== undefined && details.withheld > 0) event.withheld = details.withheld;
     // Only a successful read is refused for a lost event: a failed one throws its own error,
     // and a key operation is done and cannot be taken back.
     return this.#emit(event, error === undefined && READ_OPERATIONS.has(details.operation));

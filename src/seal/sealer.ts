@@ -31,6 +31,9 @@ import { deterministicField, tokenDomain, type DeterministicField } from './dete
 import { fieldCipher } from './field-ciphers.js';
 import type { AuditOptions, AuditStats } from './audit-events.js';
 import { Auditor, describeReads, type AuditDetails } from './auditor.js';
+import { currentAccess } from './access-store.js';
+import { CompiledPolicy, type AccessPolicy, type Withholding } from './policy.js';
+import { markWithheld, registerUnpolicedOpener } from './policy-results.js';
 import { randomizedField, type PlaintextToSeal, type RandomizedField } from './randomized-field.js';
 import { fpeTokenizer, fpeTweak, makePseudonymizer, type FpeOptions, type Pseudonymizer } from './tokens.js';
 
@@ -117,6 +120,13 @@ export interface SealerOptions {
    * `withAccess` are in `fieldseal/privacy`. Default: no auditing.
    */
   readonly audit?: AuditOptions;
+  /**
+   * Purpose-based access (docs/privacy.md): per `Model.field`, the purposes of `withAccess`
+   * that see the value in clear, and what other callers get (the field's mask, null, or
+   * AccessDeniedError), in every call that opens a value. Default: no policy, every read
+   * opens.
+   */
+  readonly policy?: AccessPolicy;
 }
 
 /** Sealer counters. */
@@ -159,6 +169,8 @@ export class Sealer {
   #decryptionFailures = 0;
   /** Emits the audit events (undefined without the `audit` option). */
   readonly auditor: Auditor | undefined;
+  /** The access policy (undefined without the `policy` option: reads are not checked). */
+  readonly #policy: CompiledPolicy | undefined;
 
   /** Prefer {@link createSealer}, which also checks the configuration by loading a key. */
   constructor(options: SealerOptions) {
@@ -179,6 +191,9 @@ export class Sealer {
     }
     this.#maxPlaintextBytes = largestPlaintext(this.#maxTextLength);
     this.auditor = options.audit === undefined ? undefined : new Auditor(options.audit);
+    this.#policy = options.policy === undefined ? undefined : new CompiledPolicy(options.policy);
+    // The Prisma lookup check compares values the caller may only see masked (never returned).
+    if (this.#policy !== undefined) registerUnpolicedOpener(this, (items) => this.#decryptMany(items));
   }
 
   /**
@@ -236,7 +251,29 @@ export class Sealer {
    * DecryptionError (tampered, or sealed for another model, field, row or domain).
    */
   decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+    if (this.#policy !== undefined) return this.#decryptPoliced<T>(this.#policy, text, ctx);
     return this.auditor === undefined ? this.#decrypt<T>(text, ctx) : this.auditor.trackRead(this.#decrypt<T>(text, ctx), text, ctx);
+  }
+
+  /** {@link decrypt} under the policy: the clear value, the field's mask or null, or AccessDeniedError (nothing opened). */
+  #decryptPoliced<T extends Sealable>(policy: CompiledPolicy, text: string, ctx: TokenContext): Promise<T> {
+    let shown: Withholding | undefined;
+    try {
+      shown = policy.decide(ctx?.model, ctx?.field, currentAccess());
+    } catch (denied) {
+      return this.#audited(() => describeReads('decrypt', [{ text, ctx }]), () => Promise.reject(denied));
+    }
+    if (shown === undefined) return this.auditor === undefined ? this.#decrypt<T>(text, ctx) : this.auditor.trackRead(this.#decrypt<T>(text, ctx), text, ctx);
+    const withholding = shown;
+    let done: AuditDetails | undefined;
+    return this.#audited(
+      () => done ?? describeReads('decrypt', [{ text, ctx }]),
+      async () => {
+        const value = withholding.kind === 'null' ? null : withholding.mask(await this.#decrypt(text, ctx));
+        done = { ...describeReads('decrypt', [{ text, ctx }]), ...(withholding.kind === 'null' ? { withheld: 1 } : { masked: 1 }) };
+        return value as T;
+      },
+    );
   }
 
   async #decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
@@ -340,7 +377,52 @@ export class Sealer {
    * order, and returns no plaintext.
    */
   decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    if (this.#policy !== undefined && Array.isArray(items)) return this.#decryptManyPoliced<T>(this.#policy, items);
     return this.auditor === undefined ? this.#decryptMany<T>(items) : this.#audited(() => describeReads('decrypt', items), () => this.#decryptMany<T>(items));
+  }
+
+  /**
+   * {@link decryptMany} under the policy, per value: clear values, masks and nulls side by
+   * side (the masked and null indexes recorded for the adapters), or AccessDeniedError for
+   * the first refused value before anything is opened.
+   */
+  #decryptManyPoliced<T extends Sealable>(policy: CompiledPolicy, items: readonly { readonly text: string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    const access = currentAccess();
+    let shown: (Withholding | undefined)[] | undefined;
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const ctx = (items[i] as (typeof items)[number])?.ctx;
+        const withholding = policy.decide(ctx?.model, ctx?.field, access);
+        if (withholding !== undefined) (shown ??= new Array<Withholding | undefined>(items.length))[i] = withholding;
+      }
+    } catch (denied) {
+      return this.#audited(() => describeReads('decrypt', items), () => Promise.reject(denied));
+    }
+    if (shown === undefined) return this.auditor === undefined ? this.#decryptMany<T>(items) : this.#audited(() => describeReads('decrypt', items), () => this.#decryptMany<T>(items));
+    const withholdings = shown;
+    let done: AuditDetails | undefined;
+    return this.#audited(
+      () => done ?? describeReads('decrypt', items),
+      async () => {
+        const opening: (typeof items)[number][] = [];
+        for (let i = 0; i < items.length; i++) if (withholdings[i]?.kind !== 'null') opening.push(items[i] as (typeof items)[number]);
+        const opened = opening.length === 0 ? [] : await this.#decryptMany<T>(opening);
+        const values = new Array<unknown>(items.length);
+        const withheld = new Set<number>();
+        let masked = 0;
+        for (let i = 0, j = 0; i < items.length; i++) {
+          const withholding = withholdings[i];
+          if (withholding === undefined) values[i] = opened[j++];
+          else if (withholding.kind === 'null') values[i] = null;
+          else values[i] = withholding.mask(opened[j++] as Sealable);
+          if (withholding !== undefined) withheld.add(i);
+          if (withholding?.kind === 'mask') masked++;
+        }
+        markWithheld(values, withheld);
+        done = { ...describeReads('decrypt', items), masked, withheld: withheld.size - masked };
+        return values as T[];
+      },
+    );
   }
 
   async #decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
@@ -582,10 +664,38 @@ export class Sealer {
 
   /** Reverses {@link fpe}. Pass `keyId` only for tokens made under an older lookup key of the scope. */
   async detokenize(token: string, options: FpeOptions): Promise<string> {
+    if (this.#policy !== undefined) return this.#detokenizePoliced(this.#policy, token, options);
     return this.#audited(() => ({ operation: 'detokenize', model: options?.model, field: options?.field, keyId: options?.keyId, count: 1 }), async () => {
       checkContext(options);
       return this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
     });
+  }
+
+  /** {@link detokenize} under the policy: the plaintext, the field's mask or null, or AccessDeniedError (nothing reversed). */
+  #detokenizePoliced(policy: CompiledPolicy, token: string, options: FpeOptions): Promise<string> {
+    let shown: Withholding | undefined;
+    let denied: unknown;
+    try {
+      shown = policy.decide(options?.model, options?.field, currentAccess());
+    } catch (error) {
+      denied = error;
+    }
+    let withheld: { masked: number } | { withheld: number } | undefined;
+    return this.#audited(
+      () => ({ operation: 'detokenize', model: options?.model, field: options?.field, keyId: options?.keyId, count: 1, ...withheld }),
+      async () => {
+        if (denied !== undefined) throw denied;
+        checkContext(options);
+        if (shown?.kind === 'null') {
+          withheld = { withheld: 1 };
+          return null as unknown as string;
+        }
+        const clear = await this.#withTokenKey(options, (key) => fpeTokenizer(key, options).detokenize(token, fpeTweak(options)));
+        if (shown === undefined) return clear;
+        withheld = { masked: 1 };
+        return shown.mask(clear);
+      },
+    );
   }
 
   /** The token of `value` under every live lookup key of the scope, primary first, with each key's id: one token unless the scope's lookup keys were migrated. */

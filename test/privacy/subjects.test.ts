@@ -10,6 +10,7 @@ import { ErasureIncompleteError, KeyDestroyedError, SubjectNotFoundError, create
 import { exportSubject, shredSubject, type SubjectTable } from '../../src/privacy/index.js';
 import { mysqlRowSource, postgresRowSource, sqliteRowSource, type ProtectedColumn, type RowSource } from '../../src/rotation/index.js';
 import { unavailableReason } from '../support/databases.js';
+import { testPan } from '../support/cards.js';
 import { TEST_KEK } from '../support/sealer.js';
 import { mariadbTables, postgresTables, sqliteTables, type SqlTables } from '../rotation/support/sql-tables.js';
 
@@ -28,16 +29,7 @@ const orderColumns: ProtectedColumn[] = [
 const cid = (i: number) => `c_${i}`;
 const email = (i: number) => `customer${i}@example.com`;
 const ssn = (i: number) => `${String(100 + (i % 800)).padStart(3, '0')}-${String(10 + (i % 89)).padStart(2, '0')}-${String(1000 + i).padStart(4, '0')}`;
-const pan = (i: number) => {
-  const body = `400000${String(i).padStart(9, '0')}`;
-  let sum = 0;
-  for (let k = 0; k < body.length; k++) {
-    let d = Number(body[body.length - 1 - k]);
-    if (k % 2 === 0) d *= 2;
-    sum += d > 9 ? d - 9 : d;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-};
+const pan = (i: number): string => testPan('400000', i);
 
 interface Shop {
   tables: SqlTables;

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, createSealer, fpeFormats, localKeyProvider, sqliteKeyStore, type Sealer } from '../../src/index.js';
 import { runBackfill, runDecrypt, runReencrypt, runReindex, runStatus, runVerify, sqliteJobCheckpoints, sqliteRowSource, type ProtectedColumn, type RowSource } from '../../src/rotation/index.js';
+import { testPan } from '../support/cards.js';
 import { TEST_KEK } from '../support/sealer.js';
 
 const card = fpeFormats.card({ keep: { last: 4 } });
@@ -25,17 +26,7 @@ const columns: ProtectedColumn[] = [
   { column: 'card', model: 'Customer', field: 'card', mode: 'fpe', format: card, reindex: { column: 'card_v2', lookupVersion: 2 } },
 ];
 
-const pan = (i: number): string => {
-  // 16 digits with a valid Luhn check digit.
-  const body = `411111${String(i).padStart(9, '0')}`;
-  let sum = 0;
-  for (let k = 0; k < body.length; k++) {
-    let d = Number(body[body.length - 1 - k]);
-    if (k % 2 === 0) d *= 2;
-    sum += d > 9 ? d - 9 : d;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-};
+const pan = (i: number): string => testPan('411111', i);
 
 interface Shop {
   db: Database.Database;

@@ -12,6 +12,7 @@ import { PREFIX, type BlindIndexable, type BlindIndexOptions, type Sealable, typ
 import { fromLegacyValue, fromSealable, fromStorage, toSealable, toStorage } from './codec.js';
 import type { ProtectedField } from './config.js';
 import type { FieldSealer, RowKey } from './sealer-port.js';
+import { withheldIndexes, type UnpolicedOpener } from '../../seal/policy-results.js';
 
 /** What a stored column value is. */
 export type StoredState = 'null' | 'sealed' | 'plaintext';
@@ -128,9 +129,10 @@ export interface StoredValue {
 /**
  * Opens many stored values (of any fields) under the rules of {@link openValue}: sealed
  * values go to the Sealer in one `decryptMany` batch, FPE tokens one by one. All or
- * nothing: the first value that fails throws, and no value is returned.
+ * nothing: the first value that fails throws, and no value is returned. `open` replaces
+ * `decryptMany` (the lookup check's opening past the access policy).
  */
-export async function openValues(sealer: FieldSealer, values: readonly StoredValue[]): Promise<unknown[]> {
+export async function openValues(sealer: FieldSealer, values: readonly StoredValue[], open?: UnpolicedOpener): Promise<unknown[]> {
   const out = new Array<unknown>(values.length);
   const batch: { text: string; ctx: TokenContext }[] = [];
   const batched: number[] = [];
@@ -161,10 +163,12 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
     batched.push(i);
   }
   if (batch.length === 0) return out;
-  const opened = await sealer.decryptMany(batch);
+  const opened = open === undefined ? await sealer.decryptMany(batch) : await open(batch);
+  // Masks and nulls an access policy put in place of values are returned as they are.
+  const withheld = withheldIndexes(opened);
   for (let j = 0; j < batched.length; j++) {
     const i = batched[j] as number;
-    out[i] = fromSealable((values[i] as StoredValue).field, opened[j] as Sealable);
+    out[i] = withheld?.has(j) === true ? opened[j] : fromSealable((values[i] as StoredValue).field, opened[j] as Sealable);
   }
   return out;
 }

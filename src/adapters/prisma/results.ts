@@ -10,12 +10,15 @@ import { openValues, rowKey, type StoredValue } from './field-access.js';
 import { verifyLookup, type LookupCheck } from './lookup-checks.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
+import { unpolicedOpener, type UnpolicedOpener } from '../../seal/policy-results.js';
 
 /** Opens every protected field in `result` (a record, a list of records, or anything else) in place. */
 export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
   const jobs: OpenJob[] = [];
   const checks: CheckJob[] = [];
   collect(rt, plan, result, jobs, checks);
+  const opener = checks.length === 0 ? undefined : unpolicedOpener(rt.sealer);
+  if (opener !== undefined) return openChecked(rt, opener, jobs, checks, result);
   // Every protected value in one batch: the Sealer opens a field's short values with a few
   // AES calls per chunk instead of two or three per value (it chunks large batches itself).
   const opened = await openValues(rt.sealer, jobs);
@@ -24,6 +27,27 @@ export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown)
   for (let i = 0; i < jobs.length; i++) {
     const job = jobs[i] as OpenJob;
     if (job.keep) job.target[job.field.field] = opened[i];
+  }
+  return result;
+}
+
+/**
+ * {@link openResult} of a lookup's result under an access policy, where the caller may see
+ * the looked-up field masked, null, or not at all: the check opens that field past the
+ * policy (unaudited; the value is compared, never returned), before anything is handed out;
+ * the values the caller keeps are then opened under the policy, and the fields selected
+ * only for the check are not opened for the caller at all.
+ */
+async function openChecked(rt: Runtime, opener: UnpolicedOpener, jobs: readonly OpenJob[], checks: readonly CheckJob[], result: unknown): Promise<unknown> {
+  const checkedAt = [...new Set(checks.map((c) => c.at).filter((at) => at >= 0))];
+  const clear = await openValues(rt.sealer, checkedAt.map((at) => jobs[at] as OpenJob), opener);
+  const clearAt = new Map(checkedAt.map((at, k) => [at, clear[k]]));
+  for (const { check, at } of checks) verifyLookup(check, at < 0 ? null : clearAt.get(at));
+  const kept = jobs.filter((job) => job.keep);
+  const opened = await openValues(rt.sealer, kept);
+  for (let i = 0; i < kept.length; i++) {
+    const job = kept[i] as OpenJob;
+    job.target[job.field.field] = opened[i];
   }
   return result;
 }

@@ -26,6 +26,12 @@ export interface DatamodelField {
   readonly dbName?: string | null;
   /** Whether the field is the model's primary key (`@id`); for the rotation jobs. */
   readonly isId?: boolean;
+  /** A relation's name, shared by its two sides; to find a nested write's parent key. */
+  readonly relationName?: string | null;
+  /** A relation's foreign key fields on this side (`@relation(fields: [...])`). */
+  readonly relationFromFields?: readonly string[];
+  /** The fields of the related model the foreign key references (`@relation(references: [...])`). */
+  readonly relationToFields?: readonly string[];
 }
 
 /** A model: its name and fields. */
@@ -49,11 +55,22 @@ export type DatamodelInput =
     }
   | { readonly models: { readonly [name: string]: { readonly fields: readonly DatamodelField[] } } };
 
+/** One relation field of a model. */
+export interface RelationShape {
+  readonly model: string;
+  readonly isList: boolean;
+  /** The relation's name (both sides share it). */
+  readonly name?: string | undefined;
+  /** The foreign key fields on this side, and the related fields they reference (empty on the side without the key). */
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+}
+
 /** Indexed view of one model, built once per extension. */
 export interface ModelShape {
   readonly name: string;
-  /** Relation field → related model name and whether it is to-many. */
-  readonly relations: ReadonlyMap<string, { readonly model: string; readonly isList: boolean }>;
+  /** Relation field → related model name and whether it is to-many (and, when the data model says, its name and keys). */
+  readonly relations: ReadonlyMap<string, RelationShape>;
   /** Scalar (and enum) field → Prisma type. */
   readonly scalars: ReadonlyMap<string, string>;
 }
@@ -71,10 +88,18 @@ export function indexDatamodel(input: DatamodelInput): ReadonlyMap<string, Model
     if (typeof model?.name !== 'string' || !Array.isArray(model.fields)) {
       throw new ConfigurationError('fieldseal/prisma: `datamodel.models` entries need a name and a fields array');
     }
-    const relations = new Map<string, { model: string; isList: boolean }>();
+    const relations = new Map<string, RelationShape>();
     const scalars = new Map<string, string>();
     for (const field of model.fields) {
-      if (field.kind === 'object') relations.set(field.name, { model: field.type, isList: field.isList === true });
+      if (field.kind === 'object') {
+        relations.set(field.name, {
+          model: field.type,
+          isList: field.isList === true,
+          name: field.relationName ?? undefined,
+          from: field.relationFromFields ?? [],
+          to: field.relationToFields ?? [],
+        });
+      }
       else scalars.set(field.name, field.type);
     }
     out.set(model.name, { name: model.name, relations, scalars });

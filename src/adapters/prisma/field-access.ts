@@ -30,17 +30,39 @@ export function needsSealing(sealer: FieldSealer, field: ProtectedField, stored:
   return classifyStored(sealer, stored) === 'plaintext';
 }
 
-/** The token context of a field, without a row: made once per field (results open thousands of values). */
+/** The token context of a field, without a row or subject: made once per field (results open thousands of values). */
 const fieldContexts = new WeakMap<ProtectedField, TokenContext>();
 
-function context(field: ProtectedField, row: RowKey | undefined): TokenContext {
-  if (row !== undefined) return { model: field.model, field: field.field, scope: field.scope, row, domain: field.domain };
+/**
+ * The context `field`'s values are sealed in: the logical field's model and name (a
+ * shadow's are its field's), scope, domain, the lookup key version of its tokens, and the
+ * row and subject when the field is bound to them.
+ */
+function context(field: ProtectedField, row: RowKey | undefined, subject?: string): TokenContext {
+  if (row !== undefined || subject !== undefined) {
+    return { ...context(field, undefined), ...(row !== undefined ? { row } : {}), ...(subject !== undefined ? { subject } : {}) };
+  }
   let ctx = fieldContexts.get(field);
   if (ctx === undefined) {
-    ctx = Object.freeze({ model: field.model, field: field.field, scope: field.scope, row: undefined, domain: field.domain });
+    ctx = Object.freeze({
+      model: field.model,
+      field: field.contextField,
+      scope: field.scope,
+      row: undefined,
+      domain: field.domain,
+      ...(field.version !== 1 ? { lookupVersion: field.version } : {}),
+    });
     fieldContexts.set(field, ctx);
   }
   return ctx;
+}
+
+/** Converts a subject-column value to a context subject (NULL: no subject). */
+export function subjectKey(field: ProtectedField, value: unknown): string | undefined {
+  if (value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return String(value);
+  throw new ConfigurationError(`${field.model}.${field.field} is sealed under the data subject in ${field.model}.${field.subject ?? '?'}, whose value must be known (a string or an integer) when the field is written or read`);
 }
 
 /** Converts a row-column value to a context row key. */
@@ -64,6 +86,8 @@ export interface ValueToSeal {
   readonly field: ProtectedField;
   readonly value: unknown;
   readonly row?: RowKey | undefined;
+  /** The data subject, for a field with one (undefined: the scope's data key). */
+  readonly subject?: string | undefined;
 }
 
 /**
@@ -78,12 +102,12 @@ export async function sealValues(sealer: FieldSealer, values: readonly ValueToSe
   const randomizedAt: number[] = [];
   const deterministicAt: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const { field, value, row } = values[i] as ValueToSeal;
+    const { field, value, row, subject } = values[i] as ValueToSeal;
     if (value === null) {
       out[i] = null;
       continue;
     }
-    const ctx = context(field, field.row !== undefined ? row : undefined);
+    const ctx = context(field, field.row !== undefined ? row : undefined, field.subject !== undefined ? subject : undefined);
     switch (field.mode) {
       case 'randomized':
         if (field.row !== undefined && row === undefined) rowKey(field, undefined);
@@ -115,8 +139,8 @@ export async function sealValues(sealer: FieldSealer, values: readonly ValueToSe
  * PlaintextRejectedError; migrating fields return legacy plaintext converted to the
  * field's type. Blind indexes are returned as stored (they are one-way).
  */
-export async function openValue(sealer: FieldSealer, field: ProtectedField, stored: unknown, row?: RowKey): Promise<unknown> {
-  return (await openValues(sealer, [{ field, stored, row }]))[0];
+export async function openValue(sealer: FieldSealer, field: ProtectedField, stored: unknown, row?: RowKey, subject?: string): Promise<unknown> {
+  return (await openValues(sealer, [{ field, stored, row, subject }]))[0];
 }
 
 /** One stored value to open: its field, the column value, and the row key for row-bound fields. */
@@ -124,6 +148,8 @@ export interface StoredValue {
   readonly field: ProtectedField;
   readonly stored: unknown;
   readonly row?: RowKey | undefined;
+  /** The data subject, for a field with one. */
+  readonly subject?: string | undefined;
 }
 
 /**
@@ -137,8 +163,9 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
   const batch: { text: string; ctx: TokenContext }[] = [];
   const batched: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const { field, stored, row } = values[i] as StoredValue;
-    if (stored === null || stored === undefined || field.mode === 'blindIndex') {
+    const { field, stored, row, subject } = values[i] as StoredValue;
+    // Lookup columns (blind indexes, shadows) hold tokens only: returned as stored.
+    if (stored === null || stored === undefined || field.mode === 'blindIndex' || field.shadowOf !== undefined) {
       out[i] = stored;
       continue;
     }
@@ -159,7 +186,7 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
       }
       throw new PlaintextRejectedError(`${field.model}.${field.field}: the column holds a value that is not sealed (strict mode); mark the field 'migrating' while backfilling`);
     }
-    batch.push({ text, ctx: context(field, field.row !== undefined ? row : undefined) });
+    batch.push({ text, ctx: context(field, field.row !== undefined ? row : undefined, field.subject !== undefined ? subject : undefined) });
     batched.push(i);
   }
   if (batch.length === 0) return out;
@@ -174,8 +201,8 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
 }
 
 /**
- * The stored values that equal `value` in a deterministic or FPE column: its token under the
- * scope's lookup key (which data key rotations leave alone, so one token finds rows written
+ * The stored values that equal `value` in a deterministic or FPE column (or a shadow of
+ * one): its token under the column's version of the scope's lookup key (which data key rotations leave alone, so one token finds rows written
  * under any data key), and for a migrating deterministic column its legacy plaintext forms.
  */
 export async function lookupTokens(sealer: FieldSealer, field: ProtectedField, value: unknown): Promise<Array<string | Uint8Array>> {
@@ -224,7 +251,15 @@ const indexOptionsOf = new WeakMap<ProtectedField, BlindIndexOptions>();
 function indexOptions(index: ProtectedField): BlindIndexOptions {
   let options = indexOptionsOf.get(index);
   if (options === undefined) {
-    options = Object.freeze({ model: index.model, field: index.of!, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits });
+    options = Object.freeze({
+      model: index.model,
+      field: index.of!,
+      scope: index.scope,
+      domain: index.domain,
+      normalize: index.normalize,
+      bits: index.bits,
+      ...(index.version !== 1 ? { lookupVersion: index.version } : {}),
+    });
     indexOptionsOf.set(index, options);
   }
   return options;

@@ -26,11 +26,12 @@ export {
   type FpeFieldOptions,
   type FpePreset,
   type LogicalType,
+  type LookupVersionOptions,
   type ProtectedField,
   type RandomizedFieldConfig,
 } from './config.js';
 export type { DatamodelField, DatamodelInput, DatamodelModel } from './datamodel.js';
-export { fieldsealRaw, type RawFieldHelpers } from './raw.js';
+export { fieldsealRaw, type RawFieldHelpers, type RawValueOptions } from './raw.js';
 export { createWithFieldseal, type PrismaClientLike, type WithFieldseal, type WithFieldsealOptions } from './typed-client.js';
 export type {
   ExtendablePrismaClient,
@@ -44,7 +45,7 @@ export type {
   SealedTypeMap,
   SealedTypeMapCb,
 } from './types.js';
-export { prismaRowSource, type PrismaRowSourceOptions, type PrismaModelSource, type SkippedField } from './row-source.js';
+export { prismaRowSource, type PrismaRowSourceOptions, type PrismaModelSource, type RotationJobKind, type SkippedField } from './row-source.js';
 export { classifyStored, needsSealing, openValue, sealValue, type StoredState } from './field-access.js';
 export type { FieldSealer, RowKey } from './sealer-port.js';
 export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError, LookupIntegrityError } from '../../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Lookup (blind index) columns are the adapter's business: written from their field on every
+ * Lookup columns (blind indexes, and the shadow columns of a lookup key replacement) are the adapter's business: written from their field on every
  * write, compared in rewritten filters, and of no use to the application (a keyed hash of a
  * value it already reads opened). So results leave them out unless the query asks for one:
  * `select: { emailIndex: true }`, or `omit: { emailIndex: false }` beside the default
@@ -41,7 +41,7 @@ function viewOf(rt: Runtime): LookupView {
   const omits = new Map<string, Record<string, true>>();
   for (const model of rt.models.values()) {
     for (const field of model.fields.values()) {
-      if (field.mode === 'blindIndex') (omits.get(model.name) ?? omits.set(model.name, {}).get(model.name)!)[field.field] = true;
+      if (field.mode === 'blindIndex' || field.shadowOf !== undefined) (omits.get(model.name) ?? omits.set(model.name, {}).get(model.name)!)[field.field] = true;
     }
   }
   const reaching = new Set(omits.keys());

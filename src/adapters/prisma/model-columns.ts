@@ -7,17 +7,35 @@
  * so the jobs and the application cannot drift apart.
  *
  * Fields the jobs cannot cover the way the extension seals them are left out and listed,
- * with the reason, in `skipped`: FPE fields (whose tokens data key rotations leave alone,
- * and which `backfill` and `decrypt` refuse), fields stored in `Bytes` columns (row sources
- * read and write text columns), fields bound to a column other than the primary key, a
- * second blind index of one field, and a blind index kept under another scope than its field.
+ * with the reason, in `skipped`: fields stored in `Bytes` columns (row sources read and
+ * write text columns), fields bound to a column other than the primary key, a second blind
+ * index of one field, a blind index kept under another scope than its field, and a third
+ * lookup key version of one lookup. FPE fields are columns of `status`, `verify`,
+ * `reindex` and `reencrypt` (which leaves them alone); `backfill` and `decrypt` refuse
+ * them, so they are left out (and listed in `skipped`) unless the job is named and takes
+ * them: see {@link RotationJobKind}.
+ *
+ * Lookup key replacements (docs/rotation.md §6) map to the columns' `lookupVersion` and
+ * `reindex` targets: a lookup's column of the lowest version is the column, the highest
+ * other version its `reindex` (`blindIndex.reindex`) target, reindexing or not.
  *
  * @module
  */
 import { ConfigurationError } from '../../errors.js';
 import type { PlaintextType, ProtectedColumn } from '../../rotation/columns.js';
-import { resolveFields, type FieldsConfig, type LogicalType, type ProtectedField } from './config.js';
+import type { ReindexColumn } from '../../rotation/columns.js';
+import { indexGroups, resolveFields, type FieldsConfig, type LogicalType, type ProtectedField } from './config.js';
 import { indexDatamodel, type DatamodelField, type DatamodelInput, type DatamodelModel } from './datamodel.js';
+
+/**
+ * The rotation job a model's columns are for. `status`, `verify`, `reindex` and `reencrypt`
+ * take FPE columns; `backfill` and `decrypt` refuse them. Without a job, the columns are
+ * those every job takes (FPE columns left out), as before FPE columns had a place in the jobs.
+ */
+export type RotationJobKind = 'status' | 'verify' | 'reindex' | 'reencrypt' | 'backfill' | 'decrypt';
+
+const JOBS_WITH_FPE: ReadonlySet<string> = new Set(['status', 'verify', 'reindex', 'reencrypt']);
+const JOBS: ReadonlySet<string> = new Set([...JOBS_WITH_FPE, 'backfill', 'decrypt']);
 
 /** An annotated field the jobs leave out, and why. */
 export interface SkippedField {
@@ -94,7 +112,8 @@ const columnOf = (field: DatamodelField): string => field.dbName ?? field.name;
  * model is not in the data model, `fields` does not validate against it (the message the
  * extension would give), or the model has no single-field primary key.
  */
-export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, model: string): ModelColumns {
+export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, model: string, job?: RotationJobKind): ModelColumns {
+  if (job !== undefined && !JOBS.has(job)) throw new ConfigurationError(`fieldseal/prisma: unknown rotation job '${String(job)}' (use ${[...JOBS].join(', ')})`);
   const resolved = resolveFields(fields, indexDatamodel(datamodel)).get(model);
   const shape = modelsOf(datamodel).get(model);
   if (shape === undefined) throw new ConfigurationError(`fieldseal/prisma: model ${model} is not in the Prisma data model`);
@@ -105,14 +124,29 @@ export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, mo
   const skipped: SkippedField[] = [];
   const skip = (field: ProtectedField, reason: string): void => {
     skipped.push({ field: `${model}.${field.field}`, reason });
-    // A blind index goes with its field: the jobs neither fill nor check it.
+    // Lookup columns go with their field: the jobs neither fill nor check them.
     for (const index of field.mode === 'blindIndex' ? [] : field.indexes) skip(index, `the blind index of ${field.field}, which the jobs skip`);
+    for (const shadow of field.shadows) skip(shadow, `the shadow of ${field.field}, which the jobs skip`);
+  };
+  /** The column of a lookup's lowest version and the reindex target of its highest other one; a third version is skipped. */
+  const versions = (lookup: readonly ProtectedField[], of: string): { base: ProtectedField; reindex: ReindexColumn | undefined } => {
+    const sorted = [...lookup].sort((a, b) => a.version - b.version);
+    const base = sorted[0] as ProtectedField;
+    const target = sorted.length > 1 ? (sorted[sorted.length - 1] as ProtectedField) : undefined;
+    for (const middle of sorted.slice(1, -1)) {
+      skipped.push({ field: `${model}.${middle.field}`, reason: `a third lookup key version of ${of}; the jobs take a column and one reindex target (${base.field}, ${target!.field})` });
+    }
+    return { base, reindex: target === undefined ? undefined : { column: column(target.field), lookupVersion: target.version } };
   };
   for (const field of resolved?.fields.values() ?? []) {
-    if (field.mode === 'blindIndex') continue; // with the field it indexes
-    if (field.mode === 'fpe') {
-      // ProtectedColumn takes FPE columns (status, verify, reindex), but backfill and decrypt refuse them, and a data key rotation leaves them alone.
-      skip(field, "an FPE field: its tokens are under the scope's lookup key, which data key rotations leave alone, and backfill cannot tell them from plaintext");
+    if (field.mode === 'blindIndex' || field.shadowOf !== undefined) continue; // with the field they belong to
+    if (field.mode === 'fpe' && (job === undefined || !JOBS_WITH_FPE.has(job))) {
+      skip(
+        field,
+        job === undefined
+          ? 'an FPE field: backfill and decrypt refuse FPE columns, so they are left out unless the job is named (status, verify, reindex and reencrypt take them)'
+          : `an FPE field: ${job} refuses FPE columns (their tokens look like plaintext)`,
+      );
       continue;
     }
     if (field.storage === 'Bytes') {
@@ -123,27 +157,37 @@ export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, mo
       skip(field, `bound to ${field.row}, which is not the primary key; the jobs bind values to the primary key only`);
       continue;
     }
+    const own = field.mode === 'randomized' ? undefined : versions([field, ...field.shadows], field.field);
     const spec: { -readonly [K in keyof ProtectedColumn]: ProtectedColumn[K] } = {
-      column: column(field.field),
+      column: column((own?.base ?? field).field),
       model,
       field: field.field,
-      mode: field.mode,
+      mode: field.mode as ProtectedColumn['mode'],
       plaintextType: PLAINTEXT_TYPES[field.type],
     };
     if (field.row !== undefined) spec.rowBound = true;
+    if (field.fpeFormat !== undefined) spec.format = field.fpeFormat;
+    if (own !== undefined && own.base.version !== 1) spec.lookupVersion = own.base.version;
+    if (own?.reindex !== undefined) spec.reindex = own.reindex;
     if (field.scope !== undefined) spec.scope = field.scope;
-    if (field.mode === 'deterministic' && field.domain !== undefined) spec.domain = field.domain;
-    for (const [i, index] of field.indexes.entries()) {
+    if (field.subject !== undefined) spec.subjectColumn = column(field.subject);
+    if (field.mode !== 'randomized' && field.domain !== undefined) spec.domain = field.domain;
+    const groups = indexGroups(field.indexes);
+    for (const [i, group] of groups.entries()) {
+      const first = group[0] as ProtectedField;
       if (i > 0) {
-        skipped.push({ field: `${model}.${index.field}`, reason: `a second blind index of ${field.field}; the jobs fill and check one blind index per field (${field.indexes[0]?.field})` });
-      } else if (index.scope !== field.scope) {
-        skipped.push({ field: `${model}.${index.field}`, reason: `its scope (${index.scope ?? 'default'}) is not ${field.field}'s (${field.scope ?? 'default'}); the jobs compute a blind index under its field's scope` });
+        for (const index of group) skipped.push({ field: `${model}.${index.field}`, reason: `a second blind index of ${field.field}; the jobs fill and check one blind index per field (${groups[0]?.[0]?.field})` });
+      } else if (first.scope !== field.scope) {
+        for (const index of group) skipped.push({ field: `${model}.${index.field}`, reason: `its scope (${index.scope ?? 'default'}) is not ${field.field}'s (${field.scope ?? 'default'}); the jobs compute a blind index under its field's scope` });
       } else {
+        const { base, reindex } = versions(group, `${field.field}'s blind index`);
         spec.blindIndex = {
-          column: column(index.field),
-          ...(index.normalize !== undefined ? { normalize: index.normalize } : {}),
-          ...(index.bits !== undefined ? { bits: index.bits } : {}),
-          ...(index.domain !== undefined ? { domain: index.domain } : {}),
+          column: column(base.field),
+          ...(base.normalize !== undefined ? { normalize: base.normalize } : {}),
+          ...(base.bits !== undefined ? { bits: base.bits } : {}),
+          ...(base.domain !== undefined ? { domain: base.domain } : {}),
+          ...(base.version !== 1 ? { lookupVersion: base.version } : {}),
+          ...(reindex !== undefined ? { reindex } : {}),
         };
       }
     }

@@ -83,7 +83,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
       const checks = operation === 'updateMany' ? undefined : [];
       const [where, data] = await Promise.all([
         rewriteWhere(rt, modelName, args.where, unique, checks),
-        rewriteUpdateData(rt, modelName, args.data, unique ? args.where : undefined),
+        rewriteUpdateData(rt, modelName, args.data, args.where, undefined, unique),
       ]);
       if (args.where !== undefined) out.where = where;
       out.data = data;

@@ -26,9 +26,12 @@ export class PendingWrites {
   #seals: PendingSeal[] = [];
   #indexes: PendingIndex[] = [];
 
-  /** Records `value` of `field` (bound to `row` when the field is row-bound); `assign` receives its stored form. */
-  seal(field: ProtectedField, value: unknown, row: RowKey | undefined, assign: (stored: string | Uint8Array | null) => void): void {
-    this.#seals.push({ field, value, row, assign });
+  /**
+   * Records `value` of `field` (bound to `row` when the field is row-bound, sealed under
+   * `subject` when it has one); `assign` receives its stored form.
+   */
+  seal(field: ProtectedField, value: unknown, row: RowKey | undefined, subject: string | undefined, assign: (stored: string | Uint8Array | null) => void): void {
+    this.#seals.push({ field, value, row, subject, assign });
   }
 
   /** Records the blind index `index` of a source value; `assign` receives the token. */

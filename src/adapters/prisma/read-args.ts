@@ -140,11 +140,12 @@ function finishSelection(model: ModelInfo, args: Record<string, unknown>, out: R
       if (check.select) ensureReturned(args, out, plan, check.field.field);
     }
   }
-  // Row-bound fields need their row column in the result to be opened.
-  if (model.rowColumns.size === 0) return;
+  // Row-bound fields need their row column in the result to be opened, subject-bound ones their subject column.
+  if (model.rowColumns.size === 0 && model.subjectColumns.size === 0) return;
   for (const field of model.fields.values()) {
-    if (field.row === undefined || !isReturned(field.field, out)) continue;
-    ensureReturned(args, out, plan, field.row);
+    if ((field.row === undefined && field.subject === undefined) || !isReturned(field.field, out)) continue;
+    if (field.row !== undefined) ensureReturned(args, out, plan, field.row);
+    if (field.subject !== undefined) ensureReturned(args, out, plan, field.subject);
   }
 }
 

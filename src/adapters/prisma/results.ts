@@ -6,7 +6,7 @@
  * @module
  */
 import type { ProtectedField } from './config.js';
-import { openValues, rowKey, type StoredValue } from './field-access.js';
+import { openValues, rowKey, subjectKey, type StoredValue } from './field-access.js';
 import { verifyLookup, type LookupCheck } from './lookup-checks.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
@@ -105,9 +105,11 @@ function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[]
   const first = jobs.length;
   for (const field of model.fields.values()) {
     const stored = row[field.field];
-    if (stored === undefined || stored === null || field.mode === 'blindIndex') continue;
+    // Lookup columns (blind indexes, shadows) are tokens: returned as stored when selected.
+    if (stored === undefined || stored === null || field.mode === 'blindIndex' || field.shadowOf !== undefined) continue;
     const key = field.row === undefined ? undefined : rowKey(field, row[field.row]);
-    jobs.push({ target: row, field, stored, row: key, keep: plan.strip.length === 0 || !plan.strip.includes(field.field) });
+    const subject = field.subject === undefined ? undefined : subjectKey(field, row[field.subject] ?? null);
+    jobs.push({ target: row, field, stored, row: key, subject, keep: plan.strip.length === 0 || !plan.strip.includes(field.field) });
   }
   for (const check of plan.checks) {
     const stored = row[check.field.field];

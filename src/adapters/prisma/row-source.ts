@@ -14,9 +14,9 @@ import type { RowSource } from '../../rotation/row-source.js';
 import { sqlRowSource } from '../../rotation/sql-row-source.js';
 import type { FieldsConfig } from './config.js';
 import type { DatamodelInput } from './datamodel.js';
-import { modelColumns, type SkippedField } from './model-columns.js';
+import { modelColumns, type RotationJobKind, type SkippedField } from './model-columns.js';
 
-export type { SkippedField } from './model-columns.js';
+export type { RotationJobKind, SkippedField } from './model-columns.js';
 
 /** Options of {@link prismaRowSource}: the generator's output (`...fieldseal`), and overrides. */
 export interface PrismaRowSourceOptions {
@@ -33,6 +33,13 @@ export interface PrismaRowSourceOptions {
   readonly schema?: string;
   /** Time limit of each row source call in milliseconds (default 30 000). */
   readonly timeoutMs?: number;
+  /**
+   * The job the columns are for. Without it, `columns` holds what every job takes: FPE
+   * fields are left out (listed in `skipped`), since `backfill` and `decrypt` refuse FPE
+   * columns. Name `status`, `verify`, `reindex` or `reencrypt` to have FPE columns (and
+   * their reindex targets) too.
+   */
+  readonly job?: RotationJobKind;
 }
 
 /** A Prisma model as the rotation jobs take it: spread into `runReencrypt({ sealer, ...user })`. */
@@ -70,6 +77,8 @@ const DIALECTS: Readonly<Record<string, SqlDialectName>> = {
  * await sealer.rotateDataKey();
  * await runReencrypt({ sealer, ...users });
  * const status = await runStatus({ sealer, ...users });
+ * // FPE columns and their shadows too:
+ * await runReindex({ sealer, ...prismaRowSource(prisma, 'User', { ...fieldseal, job: 'reindex' }) });
  * ```
  */
 export function prismaRowSource(prisma: PrismaClientLike, model: string, options: PrismaRowSourceOptions): PrismaModelSource {
@@ -83,7 +92,7 @@ export function prismaRowSource(prisma: PrismaClientLike, model: string, options
   }
   const dialect = Object.hasOwn(DIALECTS, provider) ? DIALECTS[provider] : undefined;
   if (dialect === undefined) throw new ConfigurationError(`prismaRowSource: provider '${provider}' has no row source (PostgreSQL, MySQL/MariaDB and SQLite have)`);
-  const target = modelColumns(options.fields, options.datamodel, model);
+  const target = modelColumns(options.fields, options.datamodel, model, options.job);
   if (target.columns.length === 0) {
     const why = target.skipped.length === 0 ? 'it has no protected fields' : `the jobs skip every protected field (${target.skipped.map((s) => `${s.field}: ${s.reason}`).join('; ')})`;
     throw new ConfigurationError(`prismaRowSource: model ${model} has no column for the rotation jobs: ${why}`);

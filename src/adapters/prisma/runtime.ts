@@ -18,6 +18,8 @@ export interface ModelInfo {
   readonly fields: ReadonlyMap<string, ProtectedField>;
   /** Columns some protected field is bound to (selected whenever such a field is). */
   readonly rowColumns: ReadonlySet<string>;
+  /** Columns holding the data subject of some field (selected whenever such a field is). */
+  readonly subjectColumns: ReadonlySet<string>;
   /** Whether this model or any model reachable through relations has protected fields. */
   readonly reachesProtected: boolean;
 }
@@ -62,6 +64,7 @@ export function buildRuntime(sealer: FieldSealer, datamodel: DatamodelInput, fie
       shape,
       fields: p?.fields ?? new Map(),
       rowColumns: p?.rowColumns ?? new Set(),
+      subjectColumns: p?.subjectColumns ?? new Set(),
       reachesProtected,
     });
   }

@@ -137,9 +137,14 @@ function checkOf(lookup: Lookup, values: readonly unknown[]): LookupCheck | unde
   return lookup.form === undefined ? undefined : lookupCheck(lookup.checked, lookup.form, lookup.select, values);
 }
 
-/** The column a where key on `field` compares: its own, or its blind index's for a randomized field. */
+/**
+ * The column a where key on `field` compares: a lookup column's own (blind index, shadow),
+ * else the one lookups on the field go through (its blind index, or for a deterministic or
+ * FPE field its own column or a shadow of a higher lookup key version).
+ */
 function lookupColumn(field: ProtectedField): string | undefined {
-  return field.mode === 'randomized' ? field.indexes[0]?.field : field.field;
+  if (field.mode === 'blindIndex' || field.shadowOf !== undefined) return field.field;
+  return field.lookupVia?.field;
 }
 
 /**
@@ -156,7 +161,7 @@ function checkOneKeyPerColumn(model: ModelInfo, where: Record<string, unknown>):
     if (column === undefined) continue;
     const other = (seen ??= new Map()).get(column);
     if (other !== undefined) {
-      const [source, index] = other.mode === 'blindIndex' ? [field, other] : [other, field];
+      const [source, index] = other.field === column ? [field, other] : [other, field];
       refuse(source, 'where', `names both ${model.name}.${source.field} and its lookup column ${model.name}.${index.field}; name one of them`);
     }
     seen.set(column, field);
@@ -180,6 +185,9 @@ function buildLookup(rt: Runtime, field: ProtectedField): Lookup | string {
   switch (field.mode) {
     case 'deterministic':
     case 'fpe': {
+      // A shadow column, or a field looked up through one (a lookup key replacement past its switch).
+      if (field.shadowOf !== undefined) return shadowLookup(sealer, modelInfo(rt, field.model).fields.get(field.shadowOf)!, field);
+      if (field.lookupVia !== undefined && field.lookupVia !== field) return shadowLookup(sealer, field, field.lookupVia);
       const tokens = (v: unknown) => lookupTokens(sealer, field, v);
       const single = field.mode === 'fpe' || !field.migrating;
       return {
@@ -198,7 +206,7 @@ function buildLookup(rt: Runtime, field: ProtectedField): Lookup | string {
       return blindIndexLookup(sealer, source, field);
     }
     case 'randomized': {
-      const index = field.indexes[0];
+      const index = field.lookupVia;
       if (!index) return 'randomized encryption hides equality; add a blind index (`@fieldseal.blindIndex(of: ...)`) or use mode: deterministic';
       if (field.migrating) return 'the column is migrating: legacy plaintext rows have no blind index yet; finish the backfill first';
       return blindIndexLookup(sealer, field, index);
@@ -215,6 +223,24 @@ function blindIndexLookup(sealer: Runtime['sealer'], source: ProtectedField, ind
     caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
     checked: source,
     form: blindIndexForm(source, index),
+    select: true,
+  };
+}
+
+/**
+ * Lookups of a deterministic or FPE field through its shadow column: the shadow's one token
+ * (under its lookup key version). The value returned is the field's own column, not the
+ * compared one, so the field is selected, opened and checked on every row found.
+ */
+function shadowLookup(sealer: Runtime['sealer'], logical: ProtectedField, shadow: ProtectedField): Lookup {
+  const token = (v: unknown) => lookupTokens(sealer, shadow, v).then(first);
+  return {
+    column: shadow.field,
+    token,
+    tokens: (v) => token(v).then((t) => [t]),
+    caseFolding: false,
+    checked: logical,
+    form: deterministicForm(logical),
     select: true,
   };
 }
@@ -266,7 +292,7 @@ async function rewriteFieldFilter(
   extra: Record<string, unknown>[],
   checks?: LookupCheck[],
 ): Promise<void> {
-  const source = field.mode === 'blindIndex' ? field.of! : field.field;
+  const source = field.mode === 'blindIndex' ? field.of! : (field.shadowOf ?? field.field);
   if (value === null) {
     out[source] = null;
     return;

@@ -9,11 +9,15 @@
  * /// @fieldseal.blindIndex(of: name, normalize: fold)
  * /// @fieldseal.fpe(preset: card, keepLast: 4)
  * /// @fieldseal.blindIndex(of: email, normalize: email, unique: true)   (the column must be @unique)
+ * /// @fieldseal.encrypt(subject: customerId)                           (sealed under the row's data subject)
+ * /// @fieldseal.blindIndex(of: email, normalize: email, version: 2, reindexing: true)
+ * /// @fieldseal.encrypt(mode: deterministic, version: 2, shadowOf: ssn, reindexing: true)
  * ```
  *
  * @module
  */
 import { NORMALIZER_NAMES } from '../../../tokenize/normalize.js';
+import { MAX_LOOKUP_VERSION } from '../../../keys/key-scope.js';
 import { LOGICAL_TYPES, type FieldConfig } from '../config.js';
 
 /** An invalid annotation; the message names the model and field. */
@@ -27,11 +31,13 @@ export class AnnotationError extends Error {
 type Arg = string | number | boolean;
 
 const ALLOWED: Record<string, ReadonlySet<string>> = {
-  encrypt: new Set(['mode', 'type', 'row', 'migrating', 'domain', 'scope', 'unique']),
-  blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope', 'unique']),
-  // The options besides preset and scope are FpeFieldOptions, emitted under the same names.
-  fpe: new Set(['preset', 'scope', 'keepFirst', 'keepLast', 'luhn', 'letterCase']),
+  encrypt: new Set(['mode', 'type', 'row', 'subject', 'migrating', 'domain', 'scope', 'unique', 'version', 'shadowOf', 'reindexing']),
+  blindIndex: new Set(['of', 'normalize', 'bits', 'domain', 'scope', 'unique', 'version', 'reindexing']),
+  // The options besides these are FpeFieldOptions, emitted under the same names.
+  fpe: new Set(['preset', 'scope', 'version', 'shadowOf', 'reindexing', 'keepFirst', 'keepLast', 'luhn', 'letterCase']),
 };
+/** Arguments of @fieldseal.fpe that are not the preset's options. */
+const FPE_FIELD_ARGS = new Set(['preset', 'scope', 'version', 'shadowOf', 'reindexing']);
 const NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 const PRESETS = new Set(['card', 'ssn', 'phone', 'numeric', 'alphanumeric']);
 
@@ -116,6 +122,16 @@ function parseAnnotation(model: string, field: string, documentation: string | u
   };
   const scope = str('scope');
   const unique = bool('unique') === true;
+  /** `version`, `shadowOf` and `reindexing`: a lookup column's place in a lookup key replacement. */
+  const lookupVersion = (): { version?: number; shadowOf?: string; reindexing?: true } => {
+    const version = args.version;
+    if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_LOOKUP_VERSION)) {
+      fail(`version must be an integer from 1 to ${MAX_LOOKUP_VERSION}`);
+    }
+    const shadowOf = str('shadowOf');
+    const reindexing = bool('reindexing');
+    return { ...(version !== undefined ? { version: version as number } : {}), ...(shadowOf ? { shadowOf } : {}), ...(reindexing ? { reindexing: true as const } : {}) };
+  };
   return { config: parseConfig(), unique };
 
   function parseConfig(): FieldConfig {
@@ -128,13 +144,18 @@ function parseAnnotation(model: string, field: string, documentation: string | u
         const common = { ...(type ? { type: type as (typeof LOGICAL_TYPES)[number] } : {}), ...(bool('migrating') ? { migrating: true } : {}), ...(scope ? { scope } : {}) };
         if (mode === 'deterministic') {
           if (args.row !== undefined) fail('row binding applies to randomized fields only');
+          if (args.subject !== undefined) fail("subject applies to randomized fields only (deterministic values are sealed under the scope's lookup key)");
           const domain = str('domain');
-          return { mode: 'deterministic', ...common, ...(domain ? { domain } : {}) };
+          return { mode: 'deterministic', ...common, ...(domain ? { domain } : {}), ...lookupVersion() };
         }
         if (args.domain !== undefined) fail('domain applies to deterministic fields only');
+        for (const key of ['version', 'shadowOf', 'reindexing']) {
+          if (args[key] !== undefined) fail(`${key} applies to lookup columns (deterministic and FPE fields, blind indexes): a randomized field has no lookup tokens of its own`);
+        }
         if (unique) fail('unique applies to deterministic fields and blind indexes: no two randomized ciphertexts are equal');
         const row = str('row');
-        return { mode: 'randomized', ...common, ...(row ? { row } : {}) };
+        const subject = str('subject');
+        return { mode: 'randomized', ...common, ...(row ? { row } : {}), ...(subject ? { subject } : {}) };
       }
       case 'blindIndex': {
         const of = str('of');
@@ -144,6 +165,7 @@ function parseAnnotation(model: string, field: string, documentation: string | u
         const bits = args.bits;
         if (bits !== undefined && (typeof bits !== 'number' || bits < 16 || bits > 256)) fail('bits must be a number from 16 to 256');
         const domain = str('domain');
+        const { version, reindexing } = lookupVersion();
         return {
           mode: 'blindIndex',
           of: of!,
@@ -151,18 +173,21 @@ function parseAnnotation(model: string, field: string, documentation: string | u
           ...(bits !== undefined ? { bits: bits as number } : {}),
           ...(domain ? { domain } : {}),
           ...(scope ? { scope } : {}),
+          ...(version !== undefined ? { version } : {}),
+          ...(reindexing ? { reindexing } : {}),
         };
       }
       default: {
         const preset = str('preset');
         if (!preset || !PRESETS.has(preset)) fail(`@fieldseal.fpe needs preset: one of ${[...PRESETS].join(', ')}`);
         const options: Record<string, Arg> = {};
-        for (const [k, v] of Object.entries(args)) if (k !== 'preset' && k !== 'scope') options[k] = v;
+        for (const [k, v] of Object.entries(args)) if (!FPE_FIELD_ARGS.has(k)) options[k] = v;
         return {
           mode: 'fpe',
           preset: preset as 'card',
           ...(Object.keys(options).length > 0 ? { options } : {}),
           ...(scope ? { scope } : {}),
+          ...lookupVersion(),
         };
       }
     }

@@ -35,13 +35,14 @@ export function emitModelsType(models: readonly TypedDmmfModel[], fields: Fields
       ...(model.uniqueFields ?? []).filter((u) => u.length === 1).map((u) => u[0]!),
     ]);
     for (const field of protectedModel?.fields.values() ?? []) {
-      if (field.mode === 'blindIndex') {
-        lookups.push(`${str(field.field)}: ${str(field.of!)}`);
+      // Lookup columns (blind indexes, shadows of a lookup key replacement): written by the adapter only.
+      if (field.mode === 'blindIndex' || field.shadowOf !== undefined) {
+        lookups.push(`${str(field.field)}: ${str(field.of ?? field.shadowOf!)}`);
         continue;
       }
       const search = field.mode !== 'randomized' || (field.indexes.length > 0 && !field.migrating);
       own.push(`${str(field.field)}: { type: ${str(field.type)}; search: ${search} }`);
-      if (field.mode === 'randomized' && !field.migrating && field.indexes.some((i) => singleUnique.has(i.field))) unique.push(str(field.field));
+      if (field.mode === 'randomized' && !field.migrating && field.lookupVia !== undefined && singleUnique.has(field.lookupVia.field)) unique.push(str(field.field));
     }
     const relations = model.fields.filter((f) => f.kind === 'object').map((f) => `${str(f.name)}: ${str(f.type)}`);
     lines.push(

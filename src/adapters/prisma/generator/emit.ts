@@ -15,7 +15,7 @@ export interface GeneratorDmmf {
   readonly datamodel: {
     readonly models: ReadonlyArray<
       DatamodelModel & {
-        readonly fields: ReadonlyArray<DatamodelModel['fields'][number] & { readonly documentation?: string; readonly isUnique?: boolean }>;
+        readonly fields: ReadonlyArray<DatamodelModel['fields'][number] & { readonly documentation?: string; readonly isUnique?: boolean; readonly isRequired?: boolean }>;
         readonly uniqueFields?: ReadonlyArray<ReadonlyArray<string>>;
       }
     >;
@@ -31,6 +31,10 @@ export function fieldsFromDmmf(dmmf: GeneratorDmmf): FieldsConfig {
       if (config === undefined) continue;
       const uniqueIndex = field.isUnique === true || field.isId === true || (model.uniqueFields ?? []).some((u) => u.length === 1 && u[0] === field.name);
       checkUniqueIndex(model.name, field.name, field.documentation, uniqueIndex);
+      // Rows written before the dual write have no token in the column until the reindex job fills it.
+      if ('reindexing' in config && config.reindexing === true && field.isRequired === true) {
+        throw new AnnotationError(model.name, field.name, `reindexing: the column is filled by the reindex job after it is added, so it must be nullable (${field.type}?)`);
+      }
       (fields[model.name] ??= {})[field.name] = config;
     }
   }
@@ -91,6 +95,8 @@ function configFromDmmf(dmmf: GeneratorDmmf, provider: string | undefined): { fi
         isList: f.isList === true,
         ...(f.dbName ? { dbName: f.dbName } : {}),
         ...(f.isId === true ? { isId: true } : {}),
+        ...(f.kind === 'object' && f.relationName ? { relationName: f.relationName } : {}),
+        ...(f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0 ? { relationFromFields: [...f.relationFromFields], relationToFields: [...(f.relationToFields ?? [])] } : {}),
       })),
     })),
   };

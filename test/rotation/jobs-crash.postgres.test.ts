@@ -4,4 +4,4 @@
  */
 import { crashTests } from './fixtures/crash-tests.js';
 
-await crashTests('postgres', { reencrypt: { rows: 2500, kills: 30 }, backfill: { rows: 2500, kills: 50 } });
+await crashTests('postgres', { reencrypt: { rows: 2500, kills: 50 }, backfill: { rows: 2500, kills: 50 } });

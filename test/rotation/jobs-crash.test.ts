@@ -5,4 +5,4 @@
  */
 import { crashTests } from './fixtures/crash-tests.js';
 
-await crashTests('sqlite', { reencrypt: { rows: 2500, kills: 32 }, backfill: { rows: 2500, kills: 50 } });
+await crashTests('sqlite', { reencrypt: { rows: 2500, kills: 50 }, backfill: { rows: 2500, kills: 50 } });

@@ -9,6 +9,7 @@ import { PREFIX } from '../../format/envelope.js';
 import type { BlindIndexable, BlindIndexOptions, Sealable, Sealer, TokenContext } from '../../index.js';
 import type { ProtectedField } from './fields.js';
 import { fromLegacyText, fromSealable, legacyText, toSealable } from './value-types.js';
+import { markWithheld, withheldIndexes } from '../../seal/policy-results.js';
 
 /** The part of the Sealer the adapter uses; a `Sealer` is one. */
 export type TypeormSealer = Pick<
@@ -159,7 +160,13 @@ export async function openValues(sealer: TypeormSealer, values: readonly StoredV
     out[i] = fromLegacyText(field, stored);
   }
   const [opened] = await Promise.all([sealed.length === 0 ? [] : sealer.decryptMany(sealed), Promise.all(fpe)]);
-  sealedAt.forEach((i, j) => (out[i] = fromSealable((values[i] as StoredValue).field, opened[j] as Sealable)));
+  // Masks and nulls an access policy put in place of values are returned as they are (and marked on `out`).
+  const withheld = withheldIndexes(opened);
+  if (withheld === undefined) sealedAt.forEach((i, j) => (out[i] = fromSealable((values[i] as StoredValue).field, opened[j] as Sealable)));
+  else {
+    sealedAt.forEach((i, j) => (out[i] = withheld.has(j) ? opened[j] : fromSealable((values[i] as StoredValue).field, opened[j] as Sealable)));
+    markWithheld(out, new Set(sealedAt.filter((_, j) => withheld.has(j))));
+  }
   return out;
 }
 

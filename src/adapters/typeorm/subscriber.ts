@@ -16,6 +16,7 @@ import type { EntityMetadata, InsertEvent, UpdateEvent, LoadEvent } from 'typeor
 import { openValues, rowKey, sealValues, type RowKey, type StoredValue, type TypeormSealer, type ValueToSeal } from './field-values.js';
 import type { ProtectedEntity, ProtectedField } from './fields.js';
 import { persisting, SealedText, type PersistScope } from './guard.js';
+import { refuseMaskWrite, rememberMasks } from './withheld-values.js';
 
 /** What the subscriber and the EntityManager wrapper share. */
 export interface AdapterState {
@@ -108,6 +109,7 @@ export class FieldsealSubscriber {
         this.#batches.delete(key);
         const values = await openValues(this.#state.sealer, created.values);
         created.items.forEach(({ entity: target, field }, i) => (target[field.property] = values[i]));
+        rememberMasks(values, created.items);
       });
       this.#batches.set(key, (batch = created));
     }
@@ -138,6 +140,7 @@ export class FieldsealSubscriber {
         continue;
       }
       if (value === undefined || value instanceof SealedText) continue;
+      refuseMaskWrite(entity, field, value);
       let row: RowKey | undefined;
       if (field.row !== undefined && value !== null) {
         let rowValue = entity[field.row] ?? this.#state.rowHints.get(entity);

@@ -8,7 +8,7 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { lookupTexts, type TypeormSealer } from './field-values.js';
+import { lookupColumn, lookupTexts, type TypeormSealer } from './field-values.js';
 import { precheckDeclarations, resolveEntities, type ProtectedEntity } from './fields.js';
 import { rewriteWhere } from './find-options.js';
 import { wrapManager } from './manager.js';
@@ -97,11 +97,12 @@ export async function fieldsealDataSource(dataSource: DataSource, options: Field
       const metadata = dataSource.getMetadata(target);
       const field = modelOf(target)?.fields.get(property);
       if (field === undefined) throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${property} is not a protected column`);
-      const columnProperty = field.mode === 'randomized' ? field.indexes[0]?.property : field.property;
-      const column = columnProperty === undefined ? undefined : metadata.findColumnWithPropertyName(columnProperty);
-      const values = await lookupTexts(sealer, field, value);
-      if (column === undefined) throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${property} has no blind index to look it up by`);
-      return { column: column.databaseName, values };
+      if (field.mode === 'blindIndex' || field.shadowOf !== undefined || field.lookupBy === undefined) {
+        throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${property} ${field.lookupBy === undefined && field.mode === 'randomized' ? 'has no blind index to look it up by' : `holds lookup tokens of ${String(field.of ?? field.shadowOf)}: look that column up`}`);
+      }
+      const column = metadata.findColumnWithPropertyName(lookupColumn(field).property);
+      if (column === undefined) throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${property} has no lookup column`);
+      return { column: column.databaseName, values: await lookupTexts(sealer, field, value) };
     },
     protectedColumns(target) {
       return [...(modelOf(target)?.fields.keys() ?? [])];
@@ -114,14 +115,15 @@ export async function fieldsealDataSource(dataSource: DataSource, options: Field
 /** Loads the data and lookup keys of every scope the entities use, so that a misconfigured key provider fails here. */
 async function warmKeys(sealer: TypeormSealer, entities: ReadonlyMap<unknown, ProtectedEntity>): Promise<void> {
   const dataScopes = new Set<string>();
-  const lookupScopes = new Set<string>();
+  const lookupKeys = new Map<string, { scope: string; version: number | undefined }>();
   for (const model of entities.values()) {
     for (const field of model.fields.values()) {
       const scope = field.scope ?? sealer.defaultScope;
       if (field.mode === 'randomized') dataScopes.add(scope);
-      else lookupScopes.add(scope);
+      else lookupKeys.set(`${scope}#${field.lookupVersion ?? 1}`, { scope, version: field.lookupVersion });
     }
   }
   for (const scope of dataScopes) (await sealer.keyring.leaseDataKey(scope)).release();
-  for (const scope of lookupScopes) (await sealer.keyring.leaseLookupKey(scope)).release();
+  // Each lookup key version is its own key, made on first use: a reindexing column's is made here.
+  for (const { scope, version } of lookupKeys.values()) (await sealer.keyring.leaseLookupKey(scope, version)).release();
 }

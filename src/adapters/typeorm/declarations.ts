@@ -53,18 +53,53 @@ export interface SealedColumnOptions extends SealedBase {
    * which the adapter fills before insert when it is empty).
    */
   readonly row?: string;
+  /**
+   * A plain property of the entity holding the row's data subject (a customer id): values
+   * are sealed under that subject's own data keys, so that `sealer.shred({ subject })`
+   * erases exactly that subject's values. A row whose subject is NULL is sealed under the
+   * scope's keys. Lookup tokens (blind indexes) stay under the scope's lookup key. The
+   * subject must be known when the column is written, and must not change afterwards
+   * without the value being written again.
+   */
+  readonly subject?: string;
+}
+
+/**
+ * Options of a column holding lookup tokens (deterministic, blind index, FPE) during a
+ * replacement of the scope's lookup key (docs/rotation.md §6): a shadow column is written
+ * beside the old one under the next key version, a job fills it, then reads switch to it.
+ */
+export interface LookupVersioned {
+  /**
+   * The lookup key version of the column's tokens (default 1, the scope's original lookup
+   * key; each version is its own key, made on first use). Lookups of a value compare the
+   * column of the highest version not marked `reindexing`.
+   */
+  readonly lookupVersion?: number;
+  /**
+   * Written on every write of the value, never read yet: a shadow column being filled by
+   * the `reindex` job. Remove it once the job and `verify` are done, to switch reads over.
+   */
+  readonly reindexing?: boolean;
 }
 
 /** Options of `@DeterministicColumn`: equal values give equal texts, so the column can be queried by equality. */
-export interface DeterministicColumnOptions extends SealedBase {
+export interface DeterministicColumnOptions extends SealedBase, LookupVersioned {
   /** A token domain shared with other columns on purpose (to join on them). */
   readonly domain?: string;
   /** A UNIQUE constraint on the column (needs `length`: a TEXT column cannot be UNIQUE in MySQL). */
   readonly unique?: boolean;
+  /**
+   * Makes this column the shadow of another deterministic column of the entity (named by
+   * property): written with the value of that column, under this column's `lookupVersion`,
+   * in that column's context (model, field, scope, domain, type). Its value is never read
+   * into the entity: results come from the logical column.
+   */
+  readonly shadowOf?: string;
 }
 
 /** Options of `@BlindIndexColumn`: a keyed hash of another column's value, for equality lookups on it. */
-export interface BlindIndexColumnOptions extends Omit<ColumnPlacement, 'length'> {
+export interface BlindIndexColumnOptions extends Omit<ColumnPlacement, 'length'>, LookupVersioned {
   /** The property whose value is indexed (a `@SealedColumn` of the same entity). */
   readonly of: string;
   /** Normalizer applied before hashing (`email`, `lowercase`, `trim`, `digits`, `phone` or a function). */
@@ -80,11 +115,17 @@ export interface BlindIndexColumnOptions extends Omit<ColumnPlacement, 'length'>
 }
 
 /** FPE options shared by every preset. */
-interface FpeBase extends ColumnPlacement {
+interface FpeBase extends ColumnPlacement, LookupVersioned {
   /** A fixed key scope. */
   readonly scope?: string;
   /** A UNIQUE constraint on the token column. */
   readonly unique?: boolean;
+  /**
+   * Makes this column the shadow of another FPE column of the entity (named by property,
+   * with the same preset and options): written with that column's value under this
+   * column's `lookupVersion`; never read into the entity.
+   */
+  readonly shadowOf?: string;
 }
 
 /** Options of `@FpeColumn`: a format-preserving token (FF1), reversible, equal values give equal tokens. */

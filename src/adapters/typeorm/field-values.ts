@@ -39,15 +39,30 @@ export function rowKey(field: ProtectedField, value: unknown): RowKey {
   throw new ConfigurationError(`${field.entity}.${field.property} is bound to ${field.entity}.${field.row ?? '?'}, whose value must be known (a string or number) when the column is written or read`);
 }
 
-function context(field: ProtectedField, row: RowKey | undefined): TokenContext {
-  return { model: field.entity, field: field.property, scope: field.scope, domain: field.domain, ...(row !== undefined ? { row } : {}) };
+/** The data subject of a row-subject value: a string, or `undefined` for none (NULL). */
+export function subjectOf(field: ProtectedField, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return String(value);
+  throw new ConfigurationError(`${field.entity}.${field.property} is sealed under the data subject in ${field.entity}.${field.subject ?? '?'}, whose value must be a string or an integer`);
+}
+
+/** The context of a column's values: the logical field's (for a shadow column too), under the column's lookup key version. */
+function context(field: ProtectedField, row: RowKey | undefined, subject?: string): TokenContext {
+  const ctx: { -readonly [K in keyof TokenContext]: TokenContext[K] } = { model: field.entity, field: field.contextField, scope: field.scope, domain: field.domain };
+  if (row !== undefined) ctx.row = row;
+  if (subject !== undefined) ctx.subject = subject;
+  if (field.lookupVersion !== undefined) ctx.lookupVersion = field.lookupVersion;
+  return ctx;
 }
 
 function indexOptions(index: ProtectedField): BlindIndexOptions {
-  return { model: index.entity, field: index.of as string, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits };
+  const options: { -readonly [K in keyof BlindIndexOptions]: BlindIndexOptions[K] } = { model: index.entity, field: index.of as string, scope: index.scope, domain: index.domain, normalize: index.normalize, bits: index.bits };
+  if (index.lookupVersion !== undefined) options.lookupVersion = index.lookupVersion;
+  return options;
 }
 
-function indexable(index: ProtectedField, source: ProtectedField, value: unknown): BlindIndexable {
+/** The value a blind index of `source` hashes (typed as the source column). */
+export function indexable(index: ProtectedField, source: ProtectedField, value: unknown): BlindIndexable {
   const sealable = toSealable(source, value);
   if (typeof sealable === 'string' || typeof sealable === 'number' || typeof sealable === 'bigint' || typeof sealable === 'boolean' || sealable instanceof Date || sealable instanceof Uint8Array) return sealable;
   throw new InvalidInputError(`${index.entity}.${index.property}: a blind index needs a string, number, bigint, boolean, Date or bytes value`);
@@ -58,7 +73,9 @@ export interface ValueToSeal {
   readonly field: ProtectedField;
   readonly value: unknown;
   readonly row?: RowKey | undefined;
-  /** For a blind index: the indexed column (whose value `value` is). */
+  /** For a randomized column with a subject column: the row's data subject (undefined: none). */
+  readonly subject?: string | undefined;
+  /** For a blind index or a shadow column: the logical column (whose value `value` is). */
   readonly source?: ProtectedField;
 }
 
@@ -75,11 +92,11 @@ export async function sealValues(sealer: TypeormSealer, values: readonly ValueTo
   const at = { randomized: [] as number[], deterministic: [] as number[], indexes: [] as number[] };
   const fpe: Promise<void>[] = [];
   for (let i = 0; i < values.length; i++) {
-    const { field, value, row, source } = values[i] as ValueToSeal;
+    const { field, value, row, subject, source } = values[i] as ValueToSeal;
     if (value === null) continue;
     switch (field.mode) {
       case 'randomized':
-        randomized.push({ value: toSealable(field, value), ctx: context(field, field.row !== undefined ? rowKey(field, row) : undefined) });
+        randomized.push({ value: toSealable(field, value), ctx: context(field, field.row !== undefined ? rowKey(field, row) : undefined, subject) });
         at.randomized.push(i);
         break;
       case 'deterministic':
@@ -118,6 +135,8 @@ export interface StoredValue {
   readonly field: ProtectedField;
   readonly stored: unknown;
   readonly row?: RowKey | undefined;
+  /** The row's data subject, for a randomized column with a subject column. */
+  readonly subject?: string | undefined;
 }
 
 /**
@@ -132,7 +151,7 @@ export async function openValues(sealer: TypeormSealer, values: readonly StoredV
   const sealedAt: number[] = [];
   const fpe: Promise<void>[] = [];
   for (let i = 0; i < values.length; i++) {
-    const { field, stored, row } = values[i] as StoredValue;
+    const { field, stored, row, subject } = values[i] as StoredValue;
     if (stored === null || stored === undefined || field.mode === 'blindIndex') {
       out[i] = stored;
       continue;
@@ -150,7 +169,8 @@ export async function openValues(sealer: TypeormSealer, values: readonly StoredV
     // full parse here would decode every value twice. A migrating column tells sealed text
     // from legacy plaintext by parsing it.
     if (typeof stored === 'string' && (field.migrating ? sealer.isSealed(stored) : stored.startsWith(PREFIX))) {
-      sealed.push({ text: stored, ctx: context(field, field.mode === 'randomized' && field.row !== undefined ? rowKey(field, row) : undefined) });
+      const randomized = field.mode === 'randomized';
+      sealed.push({ text: stored, ctx: context(field, randomized && field.row !== undefined ? rowKey(field, row) : undefined, randomized ? subject : undefined) });
       sealedAt.push(i);
       continue;
     }
@@ -171,29 +191,37 @@ export async function openValues(sealer: TypeormSealer, values: readonly StoredV
 }
 
 /**
- * The stored values a lookup of `value` on `field` must match: the token under every live
- * lookup key of the scope (one unless the scope's lookup keys were migrated), plus, while a
- * deterministic string column is migrating, the legacy plaintext. For a randomized column,
- * the tokens of its (first) blind index.
+ * The column a lookup on `field` compares: a randomized column's blind index, a
+ * deterministic or FPE column itself or its shadow column (the highest lookup key version
+ * not reindexing). A ConfigurationError when there is none.
+ */
+export function lookupColumn(field: ProtectedField): ProtectedField {
+  if (field.mode === 'blindIndex' || field.shadowOf !== undefined) throw new ConfigurationError(`${field.entity}.${field.property} holds lookup tokens of ${field.of ?? field.shadowOf ?? 'another column'}: query that column instead`);
+  const column = field.lookupBy;
+  if (column === undefined) throw new ConfigurationError(`${field.entity}.${field.property} has no blind index to look it up by`);
+  return column;
+}
+
+/**
+ * The stored values a lookup of `value` on `field` must match in its {@link lookupColumn}:
+ * the token under every live lookup key of the scope and the column's version (one unless
+ * the scope's lookup keys were migrated), plus, while a deterministic string column is
+ * migrating and looked up by itself, the legacy plaintext.
  */
 export async function lookupTexts(sealer: TypeormSealer, field: ProtectedField, value: unknown): Promise<string[]> {
+  const column = lookupColumn(field);
   switch (field.mode) {
     case 'deterministic': {
-      const texts = await sealer.deterministicCandidates(toSealable(field, value), context(field, undefined));
-      if (field.migrating) {
+      const texts = await sealer.deterministicCandidates(toSealable(field, value), context(column, undefined));
+      if (field.migrating && column === field) {
         const legacy = legacyText(field, value);
         if (legacy !== undefined) texts.push(legacy);
       }
       return texts;
     }
     case 'fpe':
-      return (await sealer.fpeCandidates(toSealable(field, value) as string, { ...context(field, undefined), format: field.fpeFormat! })).map((c) => c.token);
-    case 'randomized': {
-      const index = field.indexes[0];
-      if (index === undefined) throw new ConfigurationError(`${field.entity}.${field.property} has no blind index to look it up by`);
-      return sealer.blindIndexCandidates(indexable(index, field, value), indexOptions(index));
-    }
-    case 'blindIndex':
-      throw new ConfigurationError(`${field.entity}.${field.property} is a blind index: query ${field.of ?? 'its source'} instead`);
+      return (await sealer.fpeCandidates(toSealable(field, value) as string, { ...context(column, undefined), format: column.fpeFormat! })).map((c) => c.token);
+    default:
+      return sealer.blindIndexCandidates(indexable(column, field, value), indexOptions(column));
   }
 }

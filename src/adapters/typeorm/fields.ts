@@ -7,6 +7,7 @@
  * @module
  */
 import { ConfigurationError } from '../../errors.js';
+import { MAX_LOOKUP_VERSION } from '../../keys/key-scope.js';
 import type { FpeFormat, Normalizer, SealMode } from '../../index.js';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
@@ -32,6 +33,24 @@ export interface ProtectedField extends ValueOwner {
   readonly indexes: ProtectedField[];
   /** For an FPE column: the token format. */
   readonly fpeFormat: FpeFormat | undefined;
+  /** The field name bound into the column's contexts: the property, or for a shadow column the logical column's. */
+  readonly contextField: string;
+  /** Lookup key version of the column's tokens (undefined: version 1). */
+  readonly lookupVersion: number | undefined;
+  /** A shadow or second blind index being filled: written, never used for lookups. */
+  readonly reindexing: boolean;
+  /** For a shadow column: the logical (deterministic or FPE) column it shadows. */
+  readonly shadowOf: string | undefined;
+  /** For a deterministic or FPE column: its shadow columns. */
+  readonly shadows: ProtectedField[];
+  /** A plain property holding the row's data subject (randomized columns). */
+  readonly subject: string | undefined;
+  /**
+   * The column lookups of this one's values compare: for a randomized column its blind
+   * index of the highest version not reindexing; for a deterministic or FPE column itself
+   * or its shadow of the highest such version. Undefined: no lookups (no usable index).
+   */
+  lookupBy: ProtectedField | undefined;
 }
 
 /** The protected columns of one entity. */
@@ -53,7 +72,7 @@ const FPE_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   alphanumeric: new Set(['keepFirst', 'keepLast', 'letterCase']),
 };
 /** Options of every FPE column that are not format options. */
-const FPE_COLUMN_OPTIONS = new Set(['preset', 'scope', 'unique', 'name', 'nullable', 'length']);
+const FPE_COLUMN_OPTIONS = new Set(['preset', 'scope', 'unique', 'name', 'nullable', 'length', 'lookupVersion', 'reindexing', 'shadowOf']);
 
 const DECORATOR_NAMES: Readonly<Record<Declaration['kind'], string>> = {
   randomized: '@SealedColumn',
@@ -154,6 +173,7 @@ export function resolveEntities(dataSource: DataSource, sealer: SizingSealer): M
       fields.set(column.propertyName, resolveField(metadata, column, declaration, sealer, declared));
     }
     for (const field of fields.values()) {
+      if (field.shadowOf !== undefined) attachShadow(metadata, fields, field);
       if (field.mode !== 'blindIndex') continue;
       const bad: (why: string) => never = (why) => {
         throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${field.property}: ${why}`);
@@ -166,6 +186,7 @@ export function resolveEntities(dataSource: DataSource, sealer: SizingSealer): M
       if (source.mode !== 'randomized') bad(`blind index of '${source.property}', a ${DECORATOR_NAMES[source.mode]}: index a @SealedColumn (deterministic and FPE columns are queried directly)`);
       source.indexes.push(field);
     }
+    for (const field of fields.values()) chooseLookupColumn(metadata, field);
     out.set(metadata.target, { name: metadata.name, metadata, fields });
   }
   return out;
@@ -177,7 +198,26 @@ function resolveField(metadata: EntityMetadata, column: ColumnMetadata, declarat
   const bad: (why: string) => never = (why) => {
     throw new ConfigurationError(`fieldseal/typeorm: ${entity}.${property}: ${why}`);
   };
-  const base = { entity, property, row: undefined, rowIsGeneratedUuid: false, domain: undefined, of: undefined, normalize: undefined, bits: undefined, indexes: [], fpeFormat: undefined };
+  const base = {
+    entity,
+    property,
+    row: undefined,
+    rowIsGeneratedUuid: false,
+    domain: undefined,
+    of: undefined,
+    normalize: undefined,
+    bits: undefined,
+    indexes: [],
+    fpeFormat: undefined,
+    contextField: property,
+    lookupVersion: undefined,
+    reindexing: false,
+    shadowOf: undefined,
+    shadows: [],
+    subject: undefined,
+    lookupBy: undefined,
+  };
+  const versioned = lookupVersioning(declaration, bad);
   switch (declaration.kind) {
     case 'randomized':
     case 'deterministic': {
@@ -198,7 +238,16 @@ function resolveField(metadata: EntityMetadata, column: ColumnMetadata, declarat
           rowIsGeneratedUuid = true;
         }
       }
-      return { ...base, mode: declaration.kind, valueType, migrating: options.migrating === true, scope: options.scope, row, rowIsGeneratedUuid, domain: options.domain };
+      let subject: string | undefined;
+      if (declaration.kind === 'randomized' && options.subject !== undefined) {
+        subject = plainPropertyOption(metadata, declared, 'subject', options.subject, bad);
+      }
+      if (declaration.kind === 'deterministic' && options.shadowOf !== undefined) {
+        for (const name of ['valueType', 'migrating', 'scope', 'domain'] as const) {
+          if (options[name] !== undefined) bad(`'${name}' of a shadow column is its logical column's (${options.shadowOf}): remove it`);
+        }
+      }
+      return { ...base, ...versioned, mode: declaration.kind, valueType, migrating: options.migrating === true, scope: options.scope, row, rowIsGeneratedUuid, domain: options.domain, subject };
     }
     case 'blindIndex': {
       const options: BlindIndexColumnOptions = declaration.options ?? ({} as BlindIndexColumnOptions);
@@ -209,13 +258,14 @@ function resolveField(metadata: EntityMetadata, column: ColumnMetadata, declarat
       if ((options as { migrating?: unknown }).migrating !== undefined) bad("'migrating' belongs on the indexed column, not on its blind index");
       const source = declared.find(([c]) => c.propertyName === options.of);
       const sourceScope = source !== undefined && (source[1].kind === 'randomized' || source[1].kind === 'deterministic') ? source[1].options?.scope : undefined;
-      return { ...base, mode: 'blindIndex', valueType: 'string', migrating: false, scope: options.scope ?? sourceScope, domain: options.domain, of: options.of, normalize, bits: options.bits };
+      return { ...base, ...versioned, mode: 'blindIndex', valueType: 'string', migrating: false, scope: options.scope ?? sourceScope, domain: options.domain, of: options.of, normalize, bits: options.bits };
     }
     case 'fpe': {
       const options = declaration.options ?? ({} as FpeColumnOptions);
       if ((options as { migrating?: unknown }).migrating !== undefined) bad('an FPE token cannot be told apart from plaintext, so an FPE column cannot be migrating; backfill it first');
       const fpeFormat = fpeFormatOf(options, bad);
-      return { ...base, mode: 'fpe', valueType: 'string', migrating: false, scope: options.scope, fpeFormat };
+      if (options.shadowOf !== undefined && options.scope !== undefined) bad(`'scope' of a shadow column is its logical column's (${options.shadowOf}): remove it`);
+      return { ...base, ...versioned, mode: 'fpe', valueType: 'string', migrating: false, scope: options.scope, fpeFormat };
     }
   }
 }
@@ -229,4 +279,75 @@ function checkLength(options: SealedColumnOptions, valueType: ValueType, kind: '
   if (maxBytes === undefined) bad(`a varchar length for ${valueType} values needs maxBytes (the longest plaintext in bytes) to be checked; or drop length for a text column`);
   const needed = sealer.ciphertextLength(maxBytes, kind);
   if (options.length < needed) bad(`column length ${options.length} is too short: ${kind} sealed values of up to ${maxBytes} bytes need varchar(${needed})`);
+}
+
+/** The lookup key options of a declaration (validated): version, reindexing, shadow. */
+function lookupVersioning(declaration: Declaration, bad: (why: string) => never): { lookupVersion: number | undefined; reindexing: boolean; shadowOf: string | undefined } {
+  const options = (declaration.options ?? {}) as { lookupVersion?: unknown; reindexing?: unknown; shadowOf?: unknown };
+  if (declaration.kind === 'randomized') {
+    for (const name of ['lookupVersion', 'reindexing', 'shadowOf'] as const) {
+      if (options[name] !== undefined) bad(`'${name}' applies to lookup tokens (a blind index, deterministic or FPE column), not to a randomized column`);
+    }
+    return { lookupVersion: undefined, reindexing: false, shadowOf: undefined };
+  }
+  const version = options.lookupVersion;
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MAX_LOOKUP_VERSION)) bad(`lookupVersion must be an integer from 1 to ${MAX_LOOKUP_VERSION}`);
+  if (options.reindexing !== undefined && typeof options.reindexing !== 'boolean') bad('reindexing must be true or false');
+  const shadowOf = options.shadowOf;
+  if (shadowOf !== undefined && (declaration.kind === 'blindIndex' || typeof shadowOf !== 'string' || shadowOf === '')) {
+    bad(declaration.kind === 'blindIndex' ? "a blind index has no 'shadowOf': declare a second @BlindIndexColumn of the same column with its own lookupVersion" : 'shadowOf must name a property');
+  }
+  if (shadowOf !== undefined && version === undefined) bad(`a shadow column needs its lookupVersion (the version its tokens are made under, not ${String(shadowOf)}'s)`);
+  if (options.reindexing === true && declaration.kind !== 'blindIndex' && shadowOf === undefined) bad("'reindexing' marks a shadow column: add shadowOf, the column it shadows");
+  return { lookupVersion: version === undefined || version === 1 ? undefined : (version as number), reindexing: options.reindexing === true, shadowOf: shadowOf as string | undefined };
+}
+
+/** A plain property named by an option (`row`, `subject`): it must be a column of the entity and not protected. */
+function plainPropertyOption(metadata: EntityMetadata, declared: readonly [ColumnMetadata, Declaration][], option: string, name: string, bad: (why: string) => never): string {
+  if (typeof name !== 'string' || metadata.findColumnWithPropertyName(name) === undefined) bad(`${option} column '${String(name)}' is not a column of ${metadata.name}`);
+  if (declared.some(([c]) => c.propertyName === name)) bad(`${option} column '${name}' must be a plain (unprotected) column`);
+  return name;
+}
+
+/** Links a shadow column to its logical column, taking the logical column's context, after checking they match. */
+function attachShadow(metadata: EntityMetadata, fields: ReadonlyMap<string, ProtectedField>, shadow: ProtectedField): void {
+  const bad: (why: string) => never = (why) => {
+    throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${shadow.property}: ${why}`);
+  };
+  const name = shadow.shadowOf as string;
+  const logical = fields.get(name);
+  if (logical === undefined) bad(`shadow of '${name}', which is not a protected column of ${metadata.name}`);
+  if (logical.mode !== shadow.mode) bad(`shadow of '${name}', a ${DECORATOR_NAMES[logical.mode]}: a shadow has its logical column's decorator`);
+  if (logical.shadowOf !== undefined) bad(`shadow of '${name}', itself a shadow of '${logical.shadowOf}': shadow the logical column`);
+  if ((logical.lookupVersion ?? 1) === (shadow.lookupVersion ?? 1)) bad(`lookupVersion ${shadow.lookupVersion ?? 1} is the version of '${name}' itself: a shadow column takes the next version`);
+  if (logical.shadows.some((other) => (other.lookupVersion ?? 1) === (shadow.lookupVersion ?? 1))) bad(`'${name}' has another shadow of lookupVersion ${shadow.lookupVersion ?? 1}`);
+  if (shadow.mode === 'fpe' && JSON.stringify(shadow.fpeFormat) !== JSON.stringify(logical.fpeFormat)) bad(`an FPE shadow takes the preset and options of '${name}'`);
+  Object.assign(shadow, { contextField: logical.property, scope: logical.scope, domain: logical.domain, valueType: logical.valueType });
+  logical.shadows.push(shadow);
+}
+
+/** Sets the column lookups of `field`'s values compare (the highest version not reindexing), checking the versions. */
+function chooseLookupColumn(metadata: EntityMetadata, field: ProtectedField): void {
+  const bad: (property: string, why: string) => never = (property, why) => {
+    throw new ConfigurationError(`fieldseal/typeorm: ${metadata.name}.${property}: ${why}`);
+  };
+  if (field.mode === 'blindIndex' || field.shadowOf !== undefined) return;
+  const candidates = field.mode === 'randomized' ? field.indexes : [field, ...field.shadows];
+  if (field.mode === 'randomized') {
+    const seen = new Map<number, string>();
+    for (const index of field.indexes) {
+      const version = index.lookupVersion ?? 1;
+      const other = seen.get(version);
+      if (other !== undefined) bad(index.property, `'${field.property}' has another blind index of lookupVersion ${version} (${other}): give the new one the next version`);
+      seen.set(version, index.property);
+    }
+  }
+  let chosen: ProtectedField | undefined;
+  for (const candidate of candidates) {
+    if (candidate.reindexing) continue;
+    if (chosen === undefined || (candidate.lookupVersion ?? 1) > (chosen.lookupVersion ?? 1)) chosen = candidate;
+  }
+  const reindexing = candidates.find((c) => c.reindexing);
+  if (chosen === undefined && reindexing !== undefined) bad(reindexing.property, `every lookup column of '${field.property}' is marked reindexing: the column it replaces must stay readable until the reindex is done`);
+  field.lookupBy = chosen;
 }

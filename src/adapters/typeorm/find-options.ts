@@ -10,6 +10,7 @@
 import { UnsupportedQueryError } from '../../errors.js';
 import type { EntityMetadata, FindOperator } from 'typeorm';
 import { lookupTexts } from './field-values.js';
+import { hasChecks, lookupCheck, type LookupCheck, type LookupChecks } from './lookup-checks.js';
 import type { ProtectedField } from './fields.js';
 import { SealedText } from './guard.js';
 import { typeorm } from './peer.js';
@@ -44,13 +45,19 @@ function refuse(field: ProtectedField, operator: string, why?: string): never {
   throw new UnsupportedQueryError(field.entity, field.property, operator, why ?? REFUSED[operator] ?? 'only equality, In, Not and IsNull can be answered on tokens');
 }
 
-/** `where` with its conditions on protected columns rewritten (objects, arrays of them, relation conditions). */
-export async function rewriteWhere(state: AdapterState, metadata: EntityMetadata, where: unknown): Promise<unknown> {
-  if (Array.isArray(where)) return Promise.all(where.map((w) => rewriteWhere(state, metadata, w)));
+/**
+ * `where` with its conditions on protected columns rewritten (objects, arrays of them,
+ * relation conditions). `checks`, when given, receives the blind index conditions of the
+ * entity's own columns, one list per `where` object, for {@link verifyLookups}.
+ */
+export async function rewriteWhere(state: AdapterState, metadata: EntityMetadata, where: unknown, checks?: LookupChecks): Promise<unknown> {
+  if (Array.isArray(where)) return Promise.all(where.map((w) => rewriteWhere(state, metadata, w, checks)));
   if (where === null || typeof where !== 'object' || isFindOperator(where) || where instanceof Date || Buffer.isBuffer(where)) return where;
   const model = state.entities.get(metadata.target);
   const out: Record<string, unknown> = {};
   const jobs: Promise<void>[] = [];
+  const branch: LookupCheck[] = [];
+  checks?.push(branch);
   for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
     const field = model?.fields.get(key);
     if (field === undefined) {
@@ -66,27 +73,38 @@ export async function rewriteWhere(state: AdapterState, metadata: EntityMetadata
       out[key] = value;
       continue;
     }
-    if (field.mode === 'blindIndex') {
+    if (field.mode === 'blindIndex' || field.shadowOf !== undefined) {
       if (isRewritten(value)) out[key] = value;
-      else refuse(field, 'where', `it is a blind index: query ${String(field.of)} by its value instead`);
+      else refuse(field, 'where', `it holds lookup tokens of ${String(field.of ?? field.shadowOf)}: query ${String(field.of ?? field.shadowOf)} by its value instead`);
       continue;
+    }
+    // NULL tests stay on the column itself (a shadow or index may not be filled yet).
+    if (isNullCheck(value) || isRewritten(value)) {
+      out[key] = value;
+      continue;
+    }
+    const column = field.lookupBy;
+    if (column === undefined) refuse(field, operatorName(value), 'a randomized column without a blind index can only be tested with IsNull');
+    if (column !== field) {
+      if (Object.hasOwn(where, column.property) || Object.hasOwn(out, column.property)) refuse(field, operatorName(value), `one condition at a time on ${field.property} and its lookup column ${column.property}`);
+      out[column.property] = undefined;
     }
     if (field.mode === 'randomized') {
-      if (isNullCheck(value) || isRewritten(value)) {
-        out[key] = value;
-        continue;
-      }
-      const index = field.indexes[0];
-      if (index === undefined) refuse(field, operatorName(value), 'a randomized column without a blind index can only be tested with IsNull');
-      if (Object.hasOwn(where, index.property) || Object.hasOwn(out, index.property)) refuse(field, operatorName(value), `one condition at a time on ${field.property} and its blind index ${index.property}`);
-      out[index.property] = undefined;
-      jobs.push(rewriteCondition(state, field, value).then((v) => void (out[index.property] = v)));
-      continue;
+      const looked = lookedUpValues(value);
+      if (looked !== undefined) branch.push(lookupCheck(field, column, looked));
     }
-    jobs.push(rewriteCondition(state, field, value).then((v) => void (out[key] = v)));
+    jobs.push(rewriteCondition(state, field, value).then((v) => void (out[column.property] = v)));
   }
   await Promise.all(jobs);
   return out;
+}
+
+/** The values an equality or `In` condition looks up (undefined for `Not`, whose rows hold other values). */
+function lookedUpValues(value: unknown): unknown[] | undefined {
+  if (!isFindOperator(value)) return [value];
+  if (value.type === 'equal') return lookedUpValues(value.value);
+  if (value.type === 'in' && Array.isArray(value.value)) return [...(value.value as unknown[])];
+  return undefined;
 }
 
 function operatorName(value: unknown): string {
@@ -162,18 +180,33 @@ export function completeSelect(state: AdapterState, metadata: EntityMetadata, se
   for (const [key, value] of Object.entries(select)) {
     const field = model?.fields.get(key);
     if (field?.row !== undefined && value === true) out[field.row] = true;
+    if (field?.subject !== undefined && value === true) out[field.subject] = true;
     const relation = metadata.findRelationWithPropertyPath(key);
     if (relation !== undefined && isPlainObject(value)) out[key] = completeSelect(state, relation.inverseEntityMetadata, value);
   }
   return out;
 }
 
-/** Find options (`find`, `findOne`, `count`, `exists`...) rewritten. */
-export async function rewriteFindOptions(state: AdapterState, metadata: EntityMetadata, options: unknown): Promise<unknown> {
+/**
+ * Find options (`find`, `findOne`, `count`, `exists`...) rewritten. With `checks`, the blind
+ * index conditions are collected in it, and a `select` gains the looked-up columns (their
+ * properties are returned in `added`, for the caller to remove after checking).
+ */
+export async function rewriteFindOptions(state: AdapterState, metadata: EntityMetadata, options: unknown, checks?: LookupChecks, added?: string[]): Promise<unknown> {
   if (!isPlainObject(options)) return options;
   checkOrder(state, metadata, options.order);
   const out: Record<string, unknown> = { ...options };
-  if (options.select !== undefined) out.select = completeSelect(state, metadata, options.select);
-  if (options.where !== undefined) out.where = await rewriteWhere(state, metadata, options.where);
+  if (options.where !== undefined) out.where = await rewriteWhere(state, metadata, options.where, checks);
+  let select = options.select;
+  if (checks !== undefined && hasChecks(checks) && isPlainObject(select)) {
+    const extended: Record<string, unknown> = { ...select };
+    for (const check of checks.flat()) {
+      if (extended[check.field.property] === true) continue;
+      extended[check.field.property] = true;
+      added?.push(check.field.property);
+    }
+    select = extended;
+  }
+  if (select !== undefined) out.select = completeSelect(state, metadata, select);
   return out;
 }

@@ -10,6 +10,7 @@
 import { UnsupportedQueryError } from '../../errors.js';
 import type { EntityManager, EntityMetadata } from 'typeorm';
 import { rewriteFindOptions, rewriteWhere } from './find-options.js';
+import { hasChecks, verifyLookups, type LookupChecks } from './lookup-checks.js';
 import { persisting, type PersistScope } from './guard.js';
 import { restoreValues, type AdapterState } from './subscriber.js';
 
@@ -21,6 +22,8 @@ const wrapped = new WeakSet<object>();
 const WITH_OPTIONS = ['find', 'findOne', 'findAndCount', 'count', 'exists'] as const;
 /** Find methods taking (target, where). */
 const WITH_WHERE = ['findBy', 'findOneBy', 'findAndCountBy', 'countBy', 'existsBy'] as const;
+/** Find methods returning entities (`findAndCount*`: entities and a count), whose blind index lookups are checked. */
+const RETURNS_ROWS: ReadonlySet<string> = new Set(['find', 'findOne', 'findAndCount', 'findBy', 'findOneBy', 'findAndCountBy']);
 /** Write methods taking (target, criteria, ...). */
 const WITH_CRITERIA = ['update', 'delete', 'softDelete', 'restore'] as const;
 /** Aggregates taking (target, columnName, where). */
@@ -32,6 +35,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Checks the entities a find returned against its blind index lookups (LookupIntegrityError
+ * on a row holding another value), then removes the columns added to `select` for the check.
+ */
+function checkResult(checks: LookupChecks, added: readonly string[], result: unknown): void {
+  if (!hasChecks(checks)) return;
+  const entities = Array.isArray(result) ? (Array.isArray(result[0]) && typeof result[1] === 'number' ? (result[0] as unknown[]) : result) : result === null || result === undefined ? [] : [result];
+  verifyLookups(checks, entities);
+  for (const entity of entities) if (entity !== null && typeof entity === 'object') for (const property of added) delete (entity as Record<string, unknown>)[property];
 }
 
 /** Restores every object a persist scope's writes sealed (and the arguments themselves). */
@@ -79,13 +93,22 @@ function wrappedPrototype(state: AdapterState, base: Record<string, unknown>): o
   for (const name of WITH_OPTIONS) {
     replace(name, (original, manager) => async (target, options, ...rest) => {
       const metadata = metadataOf(manager, target);
-      return original(target, metadata === undefined ? options : await rewriteFindOptions(state, metadata, options), ...rest);
+      if (metadata === undefined) return original(target, options, ...rest);
+      const checks: LookupChecks | undefined = RETURNS_ROWS.has(name) ? [] : undefined;
+      const added: string[] = [];
+      const result = await original(target, await rewriteFindOptions(state, metadata, options, checks, added), ...rest);
+      if (checks !== undefined) checkResult(checks, added, result);
+      return result;
     });
   }
   for (const name of WITH_WHERE) {
     replace(name, (original, manager) => async (target, where, ...rest) => {
       const metadata = metadataOf(manager, target);
-      return original(target, metadata === undefined ? where : await rewriteWhere(state, metadata, where), ...rest);
+      if (metadata === undefined) return original(target, where, ...rest);
+      const checks: LookupChecks | undefined = RETURNS_ROWS.has(name) ? [] : undefined;
+      const result = await original(target, await rewriteWhere(state, metadata, where, checks), ...rest);
+      if (checks !== undefined) checkResult(checks, [], result);
+      return result;
     });
   }
   for (const name of AGGREGATES) {
@@ -149,7 +172,8 @@ function wrappedPrototype(state: AdapterState, base: Record<string, unknown>): o
       if (model === undefined || entity === null || typeof entity !== 'object') continue;
       const record = entity as Record<string, unknown>;
       for (const field of model.fields.values()) {
-        if (field.mode === 'blindIndex' && record[field.of as string] !== undefined && record[field.property] === undefined) record[field.property] = null;
+        const of = field.of ?? field.shadowOf;
+        if (of !== undefined && record[of] !== undefined && record[field.property] === undefined) record[field.property] = null;
       }
     }
     try {

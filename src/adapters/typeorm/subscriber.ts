@@ -11,9 +11,9 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, UnsupportedQueryError } from '../../errors.js';
 import type { EntityMetadata, InsertEvent, UpdateEvent, LoadEvent } from 'typeorm';
-import { openValues, rowKey, sealValues, type RowKey, type StoredValue, type TypeormSealer, type ValueToSeal } from './field-values.js';
+import { openValues, rowKey, sealValues, subjectOf, type RowKey, type StoredValue, type TypeormSealer, type ValueToSeal } from './field-values.js';
 import type { ProtectedEntity, ProtectedField } from './fields.js';
 import { persisting, SealedText, type PersistScope } from './guard.js';
 import { refuseMaskWrite, rememberMasks } from './withheld-values.js';
@@ -80,11 +80,11 @@ export class FieldsealSubscriber {
   }
 
   beforeInsert(event: InsertEvent<unknown>): Promise<void> | void {
-    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'insert', event.queryRunner);
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'insert', event.queryRunner, undefined);
   }
 
   beforeUpdate(event: UpdateEvent<unknown>): Promise<void> | void {
-    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'update', event.queryRunner);
+    return this.#seal(event.metadata, event.entity as Record<string, unknown> | undefined, 'update', event.queryRunner, event.databaseEntity as Record<string, unknown> | undefined);
   }
 
   afterInsert(event: InsertEvent<unknown>): void {
@@ -114,16 +114,22 @@ export class FieldsealSubscriber {
       this.#batches.set(key, (batch = created));
     }
     for (const field of model.fields.values()) {
-      if (field.mode === 'blindIndex') continue;
+      // Blind indexes and shadow columns stay as stored: results come from the logical column.
+      if (field.mode === 'blindIndex' || field.shadowOf !== undefined) continue;
       const stored = record[field.property];
       if (stored === undefined || stored === null) continue;
       batch.items.push({ entity: record, field });
-      batch.values.push({ field, stored, row: field.row !== undefined ? (record[field.row] as RowKey) : undefined });
+      batch.values.push({
+        field,
+        stored,
+        row: field.row !== undefined ? (record[field.row] as RowKey) : undefined,
+        subject: field.subject !== undefined ? subjectOf(field, record[field.subject]) : undefined,
+      });
     }
     return batch.promise;
   }
 
-  #seal(metadata: EntityMetadata, entity: Record<string, unknown> | undefined, kind: 'insert' | 'update', queryRunner: unknown): Promise<void> | void {
+  #seal(metadata: EntityMetadata, entity: Record<string, unknown> | undefined, kind: 'insert' | 'update', queryRunner: unknown, databaseEntity: Record<string, unknown> | undefined): Promise<void> | void {
     if (entity === undefined || entity === null) return;
     const model = this.#state.entities.get(metadata.target);
     if (model === undefined) return;
@@ -132,10 +138,11 @@ export class FieldsealSubscriber {
     const restore = new Map<string, unknown>();
     for (const field of model.fields.values()) {
       const value = entity[field.property];
-      if (field.mode === 'blindIndex') {
-        const source = entity[field.of as string];
+      if (field.mode === 'blindIndex' || field.shadowOf !== undefined) {
+        const of = (field.of ?? field.shadowOf) as string;
+        const source = entity[of];
         if (source === undefined && value !== undefined && !(value instanceof SealedText) && kind === 'insert') {
-          throw new InvalidInputError(`${model.name}.${field.property} is a blind index computed from ${String(field.of)}: write ${String(field.of)}, not the index`);
+          throw new InvalidInputError(`${model.name}.${field.property} is ${field.mode === 'blindIndex' ? 'a blind index' : 'a shadow column'} computed from ${of}: write ${of}, not ${field.property}`);
         }
         continue;
       }
@@ -147,12 +154,20 @@ export class FieldsealSubscriber {
         if (rowValue === undefined && field.rowIsGeneratedUuid && kind === 'insert') entity[field.row] = rowValue = randomUUID();
         row = rowKey(field, rowValue);
       }
-      toSeal.push({ field, value, row });
+      let subject: string | undefined;
+      if (field.subject !== undefined && value !== null) {
+        const known = Object.hasOwn(entity, field.subject) ? entity[field.subject] : databaseEntity?.[field.subject];
+        if (known === undefined && kind === 'update') {
+          throw new UnsupportedQueryError(field.entity, field.property, 'update', `the column is sealed under the row's data subject (${field.subject}): include ${field.subject} in the update, or load and save the entity`);
+        }
+        subject = subjectOf(field, known);
+      }
+      toSeal.push({ field, value, row, subject });
       properties.push(field.property);
       restore.set(field.property, value);
-      for (const index of field.indexes) {
-        toSeal.push({ field: index, value, source: field });
-        properties.push(index.property);
+      for (const derived of field.mode === 'randomized' ? field.indexes : field.shadows) {
+        toSeal.push({ field: derived, value, source: field });
+        properties.push(derived.property);
       }
     }
     if (toSeal.length === 0) return;

@@ -2,10 +2,12 @@
 import { crudSuite } from './crud.js';
 import { refusalSuite } from './refusals.js';
 import { configurationSuite } from './configuration.js';
+import { versionSuite } from './versions.js';
 import type { DatabaseKind } from '../../support/databases.js';
 
 export function defineTypeormSuites(kind: DatabaseKind): void {
   crudSuite(kind);
   refusalSuite(kind);
   configurationSuite(kind);
+  versionSuite(kind);
 }

@@ -9,7 +9,8 @@
  * Fields the jobs cannot cover the way the extension seals them are left out and listed,
  * with the reason, in `skipped`: fields stored in `Bytes` columns (row sources read and
  * write text columns), fields bound to a column other than the primary key, a second blind
- * index of one field, a blind index kept under another scope than its field, and a third
+ * index of one field, a blind index kept under another scope than its field, a field whose
+ * data subject is the primary key (row sources read the key apart), and a third
  * lookup key version of one lookup. FPE fields are columns of `status`, `verify`,
  * `reindex` and `reencrypt` (which leaves them alone); `backfill` and `decrypt` refuse
  * them, so they are left out (and listed in `skipped`) unless the job is named and takes
@@ -155,6 +156,10 @@ export function modelColumns(fields: FieldsConfig, datamodel: DatamodelInput, mo
     }
     if (field.row !== undefined && field.row !== keyField.name) {
       skip(field, `bound to ${field.row}, which is not the primary key; the jobs bind values to the primary key only`);
+      continue;
+    }
+    if (field.subject !== undefined && field.subject === keyField.name) {
+      skip(field, `its subject is the primary key ${field.subject}, which the row sources read as the row's key only; keep the subject in a column of its own`);
       continue;
     }
     const own = field.mode === 'randomized' ? undefined : versions([field, ...field.shadows], field.field);

@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every benchmark, side by side in one process each, printing Markdown
- * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|typeorm|keys|rotation|audit|subjects` for
+ * tables with ratios. Pass `--quick` for a short run, `--only core|tokenize|prisma|typeorm|keys|rotation|audit|policy|subjects` for
  * one part. Record results in bench/RESULTS.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { printAuditBench } from './audit.bench.js';
 import { printCoreBench } from './core.bench.js';
 import { printKeysBench } from './keys.bench.js';
+import { printPolicyBench } from './policy.bench.js';
 import { printRotationBench } from './rotation.bench.js';
 import { printSubjectsBench } from './subjects.bench.js';
 import { formatPrismaBench, runPrismaBench } from './prisma.bench.js';
@@ -23,6 +24,7 @@ if (want('tokenize')) await printTokenizeBench();
 if (want('keys')) await printKeysBench();
 if (want('rotation')) await printRotationBench();
 if (want('audit')) await printAuditBench();
+if (want('policy')) await printPolicyBench();
 if (want('subjects')) await printSubjectsBench();
 if (want('prisma')) {
   console.log('\n### Prisma adapter: plain Prisma vs fieldseal (same database, same process)\n');

@@ -88,7 +88,7 @@ export class Ticket {
   @PrimaryColumn('varchar', { length: 36 })
   id!: string;
 
-  @Column('varchar', { length: 36, nullable: true })
+  @Column('varchar', { length: 64, nullable: true })
   customerId!: string | null;
 
   @SealedColumn({ row: 'id', subject: 'customerId' })

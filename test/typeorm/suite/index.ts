@@ -3,6 +3,8 @@ import { crudSuite } from './crud.js';
 import { refusalSuite } from './refusals.js';
 import { configurationSuite } from './configuration.js';
 import { versionSuite } from './versions.js';
+import { integritySuite } from './integrity.js';
+import { subjectSuite } from './subjects.js';
 import type { DatabaseKind } from '../../support/databases.js';
 
 export function defineTypeormSuites(kind: DatabaseKind): void {
@@ -10,4 +12,6 @@ export function defineTypeormSuites(kind: DatabaseKind): void {
   refusalSuite(kind);
   configurationSuite(kind);
   versionSuite(kind);
+  integritySuite(kind);
+  subjectSuite(kind);
 }

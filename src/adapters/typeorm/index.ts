@@ -22,3 +22,4 @@ export { typeormSqlConnection, typeormSqlDialect, type TypeormSqlConnection } fr
 export type { TypeormSealer, RowKey } from './field-values.js';
 export { VALUE_TYPES, canonicalDecimal, type ValueType } from './value-types.js';
 export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError, DecryptionError } from '../../errors.js';
+export { typeormInventoryColumns } from './inventory-columns.js';

@@ -133,7 +133,7 @@ export function reindexSuite(h: Harness): void {
       await expect(after.reindexCustomer.findFirst({ where: { card: PEOPLE[1]!.card } })).rejects.toThrow(LookupIntegrityError);
     });
 
-    it('refuses shadow and blind index columns as write data, returns a selected shadow as stored, and filters on a shadow by its field'"'"'s value', async () => {
+    it("refuses shadow and blind index columns as write data, returns a selected shadow as stored, and filters on a shadow by its field's value", async () => {
       const dual = typedClient(h, dualWrite);
       await dual.reindexCustomer.create({ data: PEOPLE[0]! });
       await expect(dual.reindexCustomer.update({ where: { id: 'r1' }, data: { cardV2: { set: '4111111111111111' } } as never })).rejects.toThrow(/shadow column is computed from card/);

@@ -14,12 +14,12 @@
  * @module
  */
 export { SealedColumn, DeterministicColumn, BlindIndexColumn, FpeColumn, blindIndexLength, FPE_DEFAULT_LENGTH, type FieldsealPropertyDecorator } from './decorators.js';
-export type { BlindIndexColumnOptions, ColumnPlacement, DeterministicColumnOptions, FpeColumnOptions, FpePreset, SealedColumnOptions } from './declarations.js';
+export type { BlindIndexColumnOptions, ColumnPlacement, DeterministicColumnOptions, FpeColumnOptions, FpePreset, LookupVersioned, SealedColumnOptions } from './declarations.js';
 export { fieldsealDataSource, type ColumnLookup, type FieldsealDataSource, type FieldsealDataSourceOptions } from './data-source.js';
 export { SealedText } from './guard.js';
 export { typeormRowSource, type TypeormRowSourceOptions } from './row-source.js';
 export { typeormSqlConnection, typeormSqlDialect, type TypeormSqlConnection } from '../../keys/store/typeorm-sql-connection.js';
 export type { TypeormSealer, RowKey } from './field-values.js';
 export { VALUE_TYPES, canonicalDecimal, type ValueType } from './value-types.js';
-export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError, DecryptionError } from '../../errors.js';
+export { UnsupportedQueryError, PlaintextRejectedError, ConfigurationError, DecryptionError, LookupIntegrityError, KeyDestroyedError } from '../../errors.js';
 export { typeormInventoryColumns } from './inventory-columns.js';

@@ -66,7 +66,11 @@ export function reindexSuite(h: Harness): void {
       for (const p of PEOPLE) expect(await dual.reindexCustomer.findUnique({ where: { email: p.email.toUpperCase() } })).toEqual(p);
       expect(await dual.reindexCustomer.findFirst({ where: { ssn: OLD[1]!.ssn } })).toEqual(OLD[1]);
       expect(await dual.reindexCustomer.findFirst({ where: { card: OLD[2]!.card } })).toEqual(OLD[2]);
-      await expect(dual.reindexCustomer.create({ data: { id: 'x', email: 'x@example.com', ssnV2: 'forged' } as never })).rejects.toThrow(UnsupportedQueryError);
+      // The typed client has no shadow column in write data either.
+      // @ts-expect-error ssnV2 is written by the adapter only
+      await expect(dual.reindexCustomer.create({ data: { id: 'x', email: 'x@example.com', ssnV2: 'forged' } })).rejects.toThrow(UnsupportedQueryError);
+      // @ts-expect-error emailIdxV2 is written by the adapter only
+      await expect(dual.reindexCustomer.update({ where: { id: 'r1' }, data: { emailIdxV2: 'forged' } })).rejects.toThrow(UnsupportedQueryError);
       // An update writes both columns of each field it sets.
       const moved: Person = { ...RECENT[0]!, ssn: '222-33-4444', card: '4012888888881881' };
       await dual.reindexCustomer.update({ where: { id: moved.id }, data: { ssn: moved.ssn, card: { set: moved.card } } });

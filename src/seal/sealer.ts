@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigurationError, DecryptionError, FormatError, InvalidInputError } from '../errors.js';
+import { AccessDeniedError, ConfigurationError, DecryptionError, FormatError, InvalidInputError } from '../errors.js';
 import { checkContext, encodeRow, type FieldContext } from '../format/context.js';
 import {
   Algorithm,
@@ -733,6 +733,22 @@ export class Sealer {
       return compute(key);
     } finally {
       key.release();
+    }
+  }
+
+  /**
+   * Throws unless the current access context (`withAccess`) sees the clear value of
+   * `model.field` under the access policy: `AccessDeniedError` when the policy denies it, or
+   * when it would return a mask or null instead. Without a policy it never throws. Jobs that
+   * write opened values back (the rotation jobs) call it first, so that a mask is never
+   * sealed over a value.
+   */
+  checkClearAccess(model: string, field: string): void {
+    if (this.#policy === undefined) return;
+    const withholding = this.#policy.decide(model, field, currentAccess());
+    if (withholding !== undefined) {
+      const access = currentAccess();
+      throw new AccessDeniedError(model, field, access?.purpose ?? null, access === undefined ? 'no-access' : 'purpose');
     }
   }
 

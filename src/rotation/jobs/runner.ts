@@ -78,6 +78,9 @@ export async function runJob(options: JobOptions, makePass: (context: PassContex
   if (typeof worker !== 'string' || worker === '' || worker.length > 200) throw new ConfigurationError('worker must be 1-200 characters');
   checkColumns(columns, source.keyColumn);
   const pass = makePass({ sealer, source, columns, directory: new KeyDirectory(sealer) });
+  // Every job but status opens values, and most write them back: under an access policy, a
+  // mask or a null in a value's place would be sealed over it. Refused before anything is read.
+  if (pass.kind !== 'status') for (const spec of columns) sealer.checkClearAccess(spec.model, spec.field);
   const fingerprint = fingerprintOf(pass, source, columns);
   const job = options.job ?? `${pass.kind}:${source.description.slice(0, 150)}:${fingerprint.slice(0, 12)}`;
   checkJobName(job);

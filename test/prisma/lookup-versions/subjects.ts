@@ -45,6 +45,11 @@ export function subjectSuite(h: Harness): void {
         await expect(h.sealer.decrypt(note, { model: 'SubjectOrder', field: 'note' })).rejects.toThrow(DecryptionError);
         await expect(h.sealer.decrypt(note, { model: 'SubjectOrder', field: 'note', subject: subject === ADA.subjectId ? GRACE.subjectId : ADA.subjectId })).rejects.toThrow(DecryptionError);
       }
+      // The raw helpers seal and open under the subject they are given.
+      const raw = await h.raw.seal('SubjectOrder', 'note', 'by hand', { subject: ADA.subjectId });
+      expect(await h.sealer.decrypt(raw as string, { model: 'SubjectOrder', field: 'note', subject: ADA.subjectId })).toBe('by hand');
+      expect(await h.raw.open('SubjectOrder', 'note', raw, { subject: ADA.subjectId })).toBe('by hand');
+      await expect(h.raw.open('SubjectOrder', 'note', raw)).rejects.toThrow(DecryptionError);
       const customers = await h.rows('fsx_subject_customers');
       expect(await h.sealer.decrypt(customers[0]!.email as string, { model: 'SubjectCustomer', field: 'email', subject: ADA.subjectId })).toBe(ADA.email);
 

@@ -6,7 +6,9 @@
  *
  * Values keep their JSON form where they have one (strings, numbers, booleans, JSON);
  * the others are written as `{ "$date": ISO 8601 }`, `{ "$bigint": decimal }` and
- * `{ "$bytes": base64 }`. Lookup columns (blind indexes, reindex shadows) are derived, not
+ * `{ "$bytes": base64 }`. Under an access policy the export refuses to start
+ * (`AccessDeniedError`) unless the access context sees every protected field in the clear.
+ * Lookup columns (blind indexes, reindex shadows) are derived, not
  * personal data of their own, and are left out.
  *
  * @module
@@ -42,6 +44,8 @@ export async function* exportSubject(options: ExportSubjectOptions): AsyncGenera
   const scope = options.scope ?? sealer.defaultScope;
   checkSubject(subject, scope);
   const tables = checkSubjectTables(options.tables);
+  // An access export must be complete: a purpose that sees masks would hand out masks as the subject's data.
+  for (const { table } of tables) for (const spec of table.columns) sealer.checkClearAccess(spec.model, spec.field);
   yield `{"format":${JSON.stringify(SUBJECT_EXPORT_FORMAT)},"scope":${JSON.stringify(scope)},"subject":${JSON.stringify(subject)},"exportedAt":${JSON.stringify(new Date().toISOString())},"tables":{`;
   const counts: Record<string, number> = {};
   let firstTable = true;

@@ -50,7 +50,7 @@ function context(field: ProtectedField, row: RowKey | undefined, subject?: strin
       scope: field.scope,
       row: undefined,
       domain: field.domain,
-      ...(field.version !== 1 ? { lookupVersion: field.version } : {}),
+      ...(field.version > 1 ? { lookupVersion: field.version } : {}),
     });
     fieldContexts.set(field, ctx);
   }
@@ -258,7 +258,7 @@ function indexOptions(index: ProtectedField): BlindIndexOptions {
       domain: index.domain,
       normalize: index.normalize,
       bits: index.bits,
-      ...(index.version !== 1 ? { lookupVersion: index.version } : {}),
+      ...(index.version > 1 ? { lookupVersion: index.version } : {}),
     });
     indexOptionsOf.set(index, options);
   }

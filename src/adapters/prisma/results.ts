@@ -108,7 +108,8 @@ function collect(rt: Runtime, plan: ResultPlan, result: unknown, jobs: OpenJob[]
     // Lookup columns (blind indexes, shadows) are tokens: returned as stored when selected.
     if (stored === undefined || stored === null || field.mode === 'blindIndex' || field.shadowOf !== undefined) continue;
     const key = field.row === undefined ? undefined : rowKey(field, row[field.row]);
-    const subject = field.subject === undefined ? undefined : subjectKey(field, row[field.subject] ?? null);
+    // A subject column missing from the result (a global omit) is an error, not a value opened without its subject.
+    const subject = field.subject === undefined ? undefined : subjectKey(field, row[field.subject]);
     jobs.push({ target: row, field, stored, row: key, subject, keep: plan.strip.length === 0 || !plan.strip.includes(field.field) });
   }
   for (const check of plan.checks) {

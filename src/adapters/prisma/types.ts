@@ -13,7 +13,7 @@
  * - protected fields take their logical type in create / update data, in filters (equality
  *   only, and only where the adapter can answer it) and in results (select / include too);
  * - a field whose blind index column is `@unique` is one more unique `where` key;
- * - lookup (blind index) columns are left out of results unless selected (`select`) or
+ * - lookup columns (blind indexes, shadow columns) are left out of results unless selected (`select`) or
  *   un-omitted (`omit: { column: false }`), as the runtime does, and are never write data.
  *
  * Types only: nothing here exists at runtime.
@@ -61,7 +61,7 @@ export interface FieldTypeInfo {
 export interface ModelTypeInfo {
   /** Protected fields other than lookup columns. */
   readonly fields: { readonly [field: string]: FieldTypeInfo };
-  /** Lookup (blind index) columns, each with the field it indexes. */
+  /** Lookup columns (blind indexes, and shadow columns of a lookup key replacement), each with the field it belongs to. */
   readonly lookups: { readonly [column: string]: string };
   /** Fields accepted as a unique `where` key through a `@unique` lookup column (a union of names; `never` when none). */
   readonly unique: string;

@@ -7,7 +7,7 @@ import { AnnotationError } from '../../../src/adapters/prisma/generator/annotati
 import { fieldsFromDmmf } from '../../../src/adapters/prisma/generator/emit.js';
 import { emitModelsType } from '../../../src/adapters/prisma/generator/emit-types.js';
 import { modelColumns } from '../../../src/adapters/prisma/model-columns.js';
-import { ConfigurationError, fieldsealExtension, type FieldsConfig } from '../../../src/adapters/prisma/index.js';
+import { ConfigurationError, fieldsealExtension, fieldsealRaw, type FieldsConfig } from '../../../src/adapters/prisma/index.js';
 import { newSealer } from '../support/harness.js';
 
 type Column = { documentation?: string; isRequired?: boolean; type?: string };
@@ -161,5 +161,36 @@ describe('rotation columns and types of lookup key versions and subjects', () =>
     expect(make({ Customer: { email: {}, idx1: { mode: 'blindIndex', of: 'email', version: 0 } } })).toThrow(/Customer\.idx1: version must be an integer from 1 to 65535/);
     expect(make({ Customer: { email: { version: 2 } as never } })).toThrow(/randomized field has no lookup tokens of its own/);
     expect(make({ Customer: { ssn: { mode: 'deterministic' }, ssnV2: { mode: 'deterministic', shadowOf: 'ssn', reindexing: 'yes' as never } } })).toThrow(/reindexing must be true or false/);
+  });
+
+  it('after the old column is dropped, the field renamed onto its shadow (its version) reads and finds what the shadow held', async () => {
+    const sealer = await newSealer();
+    const model = (names: string[]) => ({ models: [{ name: 'Customer', fields: ['id', ...names].map((name) => ({ name, kind: 'scalar', type: 'String', ...(name === 'id' ? { isId: true } : {}) })) }] });
+    const during = fieldsealRaw({
+      sealer,
+      datamodel: model(['ssn', 'ssnV2', 'card', 'cardV2']),
+      fields: {
+        Customer: {
+          ssn: { mode: 'deterministic' },
+          ssnV2: { mode: 'deterministic', version: 2, shadowOf: 'ssn' },
+          card: { mode: 'fpe', preset: 'card', options: { keepLast: 4 } },
+          cardV2: { mode: 'fpe', preset: 'card', options: { keepLast: 4 }, version: 2, shadowOf: 'card' },
+        },
+      },
+    });
+    // Step 5: `ssn` and `card` now @map to the shadow columns, with the shadows' version.
+    const renamed = fieldsealRaw({
+      sealer,
+      datamodel: model(['ssn', 'card']),
+      fields: { Customer: { ssn: { mode: 'deterministic', version: 2 }, card: { mode: 'fpe', preset: 'card', options: { keepLast: 4 }, version: 2 } } },
+    });
+    const ssnV2 = await during.seal('Customer', 'ssnV2', '078-05-1120');
+    const cardV2 = await during.seal('Customer', 'cardV2', '4111111111111111');
+    expect(ssnV2).not.toBe(await during.seal('Customer', 'ssn', '078-05-1120'));
+    expect(await renamed.seal('Customer', 'ssn', '078-05-1120')).toBe(ssnV2);
+    expect(await renamed.lookup('Customer', 'ssn', '078-05-1120')).toEqual([ssnV2]);
+    expect(await renamed.open('Customer', 'ssn', ssnV2)).toBe('078-05-1120');
+    expect(await renamed.open('Customer', 'card', cardV2)).toBe('4111111111111111');
+    expect(await during.lookup('Customer', 'ssn', '078-05-1120')).toEqual([ssnV2]); // lookups already go through the shadow
   });
 });

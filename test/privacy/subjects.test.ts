@@ -203,21 +203,17 @@ suite('sqlite', async () => {
 });
 
 const postgresReason = await unavailableReason('postgresql');
-if (postgresReason === undefined) {
+describe.skipIf(postgresReason !== undefined)(postgresReason ?? 'on a PostgreSQL server', () => {
   suite('postgresql', async () => {
     const tables = await postgresTables();
     return { tables, source: (table) => postgresRowSource({ client: tables.pool, table, keyColumn: 'id' }) };
   });
-} else {
-  describe.skip(postgresReason, () => it('runs on PostgreSQL', () => undefined));
-}
+});
 
 const mariadbReason = await unavailableReason('mysql');
-if (mariadbReason === undefined) {
+describe.skipIf(mariadbReason !== undefined)(mariadbReason ?? 'on a MariaDB server', () => {
   suite('mariadb', async () => {
     const tables = await mariadbTables();
     return { tables, source: (table) => mysqlRowSource({ pool: tables.pool, table, keyColumn: 'id' }) };
   });
-} else {
-  describe.skip(mariadbReason, () => it('runs on MariaDB', () => undefined));
-}
+});

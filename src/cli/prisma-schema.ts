@@ -175,6 +175,7 @@ function modelOf(block: Block, enums: ReadonlySet<string>, objects: ReadonlySet<
       ...(mapped !== undefined ? { dbName: mapped } : {}),
       ...(/(?:^|\s)@id(?![A-Za-z0-9_.])/.test(attributes) ? { isId: true } : {}),
       ...(/(?:^|\s)@unique(?![A-Za-z0-9_.])/.test(attributes) ? { isUnique: true } : {}),
+      ...(kind === 'object' ? relationOf(rest, attributes, block.name, type) : {}),
       ...(documentation.length > 0 ? { documentation: documentation.join('\n') } : {}),
     });
     documentation = [];
@@ -196,4 +197,23 @@ function fieldList(bare: string, attribute: string): string[] {
     .split(',')
     .map((name) => name.trim().replace(/\(.*$/, '').trim())
     .filter((name) => name !== '');
+}
+
+/**
+ * A relation field's name and keys as Prisma's DMMF gives them: `@relation("Name")` (or
+ * `name: "Name"`), else Prisma's default, the two model names in sorted order joined by
+ * `To`; `fields: [...]` and `references: [...]` on the side that holds the foreign key.
+ */
+function relationOf(rest: string, bare: string, model: string, type: string): { relationName: string; relationFromFields?: string[]; relationToFields?: string[] } {
+  const at = bare.search(/(?:^|\s)@relation\(/);
+  const args = at < 0 ? '' : bare.slice(bare.indexOf('(', at) + 1);
+  const named = at < 0 ? undefined : stringArgument(rest, '@relation');
+  const relationName = named ?? [model, type].sort().join('To');
+  const list = (key: string): string[] =>
+    (new RegExp(`(?:^|[\\s,(])${key}\\s*:\\s*\\[([^\\]]*)\\]`).exec(args)?.[1] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+  const from = list('fields');
+  return from.length > 0 ? { relationName, relationFromFields: from, relationToFields: list('references') } : { relationName };
 }

@@ -59,7 +59,16 @@ function asEmitted(texts: readonly string[]): { fields: unknown; datamodel: { pr
         ...(m.dbName ? { dbName: m.dbName } : {}),
         ...(m.schema ? { schema: m.schema } : {}),
         ...(m.primaryKey ? { primaryKey: m.primaryKey } : {}),
-        fields: m.fields.map((f) => ({ name: f.name, kind: f.kind, type: f.type, isList: f.isList === true, ...(f.dbName ? { dbName: f.dbName } : {}), ...(f.isId ? { isId: true } : {}) })),
+        fields: m.fields.map((f) => ({
+          name: f.name,
+          kind: f.kind,
+          type: f.type,
+          isList: f.isList === true,
+          ...(f.dbName ? { dbName: f.dbName } : {}),
+          ...(f.isId ? { isId: true } : {}),
+          ...(f.kind === 'object' && f.relationName ? { relationName: f.relationName } : {}),
+          ...(f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0 ? { relationFromFields: [...f.relationFromFields], relationToFields: [...(f.relationToFields ?? [])] } : {}),
+        })),
       })),
     },
   };

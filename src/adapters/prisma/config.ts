@@ -9,6 +9,7 @@ import type { FpeFormat, Normalizer } from '../../index.js';
 import type { ModelShape } from './datamodel.js';
 import { NORMALIZER_NAMES } from '../../tokenize/normalize.js';
 import { MAX_LOOKUP_VERSION } from '../../keys/key-scope.js';
+import { fpePresetFormat, type FpePreset } from '../../tokenize/fpe-presets.js';
 
 /** The JS type a protected field holds in the application (the column stores ciphertext). */
 export type LogicalType = 'String' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'Boolean' | 'DateTime' | 'Json' | 'Bytes';
@@ -17,7 +18,7 @@ export type LogicalType = 'String' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'B
 export const LOGICAL_TYPES: readonly LogicalType[] = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'];
 
 /** FPE presets understood by the tokenization module. */
-export type FpePreset = 'card' | 'ssn' | 'phone' | 'numeric' | 'alphanumeric';
+export type { FpePreset } from '../../tokenize/fpe-presets.js';
 
 /** Options shared by every protected field. */
 interface BaseFieldConfig {
@@ -185,58 +186,6 @@ export interface ProtectedModel {
 
 const MODES = new Set(['randomized', 'deterministic', 'blindIndex', 'fpe']);
 
-/** The options each FPE preset takes. */
-const FPE_OPTIONS: Readonly<Record<FpePreset, ReadonlySet<keyof FpeFieldOptions>>> = {
-  card: new Set(['keepFirst', 'keepLast', 'luhn']),
-  ssn: new Set(),
-  phone: new Set(['keepFirst', 'keepLast']),
-  numeric: new Set(['keepFirst', 'keepLast']),
-  alphanumeric: new Set(['keepFirst', 'keepLast', 'letterCase']),
-};
-const LUHN = new Set(['valid', 'invalid']);
-const LETTER_CASES = new Set(['upper', 'lower', 'mixed']);
-
-/**
- * The tokenizer format of an FPE field: the one place where field options (flat, as in the
- * annotation: `keepLast: 4`) become the tokenizer's format (`keep: { last: 4 }`). Throws a
- * message naming the option, never its value.
- */
-function fpeFormatOf(preset: FpePreset, options: unknown, bad: (why: string) => never): FpeFormat {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) bad('fpe options must be an object');
-  const opts = (options ?? {}) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(opts)) {
-    if (value === undefined) continue;
-    if (!FPE_OPTIONS[preset].has(name as keyof FpeFieldOptions)) {
-      bad(`fpe option '${name}' does not apply to preset ${preset} (it takes ${[...FPE_OPTIONS[preset]].join(', ') || 'no options'})`);
-    }
-  }
-  const count = (name: 'keepFirst' | 'keepLast'): number | undefined => {
-    const v = opts[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) bad(`fpe option ${name} must be a non-negative integer`);
-    return v as number | undefined;
-  };
-  const keepFirst = count('keepFirst');
-  const keepLast = count('keepLast');
-  const keep = keepFirst === undefined && keepLast === undefined ? {} : { keep: { ...(keepFirst !== undefined ? { first: keepFirst } : {}), ...(keepLast !== undefined ? { last: keepLast } : {}) } };
-  switch (preset) {
-    case 'card': {
-      const luhn = opts.luhn;
-      if (luhn !== undefined && !LUHN.has(luhn as string)) bad("fpe option luhn must be 'valid' or 'invalid'");
-      return { kind: 'card', ...keep, ...(luhn !== undefined ? { luhn: luhn as 'valid' | 'invalid' } : {}) };
-    }
-    case 'ssn':
-      return { kind: 'ssn' };
-    case 'phone':
-      return { kind: 'phone', ...keep };
-    case 'numeric':
-      return { kind: 'numeric', ...keep };
-    case 'alphanumeric': {
-      const letterCase = opts.letterCase;
-      if (letterCase !== undefined && !LETTER_CASES.has(letterCase as string)) bad("fpe option letterCase must be 'upper', 'lower' or 'mixed'");
-      return { kind: 'alphanumeric', ...keep, ...(letterCase !== undefined ? { letterCase: letterCase as 'upper' | 'lower' | 'mixed' } : {}) };
-    }
-  }
-}
 const NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 
 /**
@@ -309,9 +258,8 @@ export function resolveFields(fields: FieldsConfig, models: ReadonlyMap<string, 
       if (mode === 'fpe') {
         const fpe = cfg as FpeFieldConfig;
         if (typeof fpe.preset !== 'string') bad(fieldName, 'an fpe field needs a preset');
-        if (!Object.hasOwn(FPE_OPTIONS, fpe.preset)) bad(fieldName, `unknown fpe preset '${fpe.preset}' (use ${Object.keys(FPE_OPTIONS).join(', ')})`);
+        fpeFormat = fpePresetFormat(fpe.preset, fpe.options, (why) => bad(fieldName, why));
         if (storage !== 'String') bad(fieldName, 'an FPE token is stored in a String column');
-        fpeFormat = fpeFormatOf(fpe.preset, fpe.options, (why) => bad(fieldName, why));
       }
       if (migrating && mode === 'fpe') bad(fieldName, 'an FPE token cannot be told apart from plaintext, so an fpe field cannot be migrating; backfill it first');
       if (migrating && mode === 'blindIndex') bad(fieldName, "'migrating' belongs on the indexed field, not on its blind index");

@@ -8,6 +8,8 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import { MAX_LOOKUP_VERSION } from '../../keys/key-scope.js';
+import { fpePresetFormat } from '../../tokenize/fpe-presets.js';
+import { NORMALIZER_NAMES } from '../../tokenize/normalize.js';
 import type { FpeFormat, Normalizer, SealMode } from '../../index.js';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
@@ -62,15 +64,8 @@ export interface ProtectedEntity {
   readonly fields: ReadonlyMap<string, ProtectedField>;
 }
 
-const NORMALIZERS = new Set(['none', 'trim', 'lowercase', 'email', 'digits', 'phone']);
+const NORMALIZERS = new Set<string>(NORMALIZER_NAMES);
 
-const FPE_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
-  card: new Set(['keepFirst', 'keepLast', 'luhn']),
-  ssn: new Set(),
-  phone: new Set(['keepFirst', 'keepLast']),
-  numeric: new Set(['keepFirst', 'keepLast']),
-  alphanumeric: new Set(['keepFirst', 'keepLast', 'letterCase']),
-};
 /** Options of every FPE column that are not format options. */
 const FPE_COLUMN_OPTIONS = new Set(['preset', 'scope', 'unique', 'name', 'nullable', 'length', 'lookupVersion', 'reindexing', 'shadowOf']);
 
@@ -81,41 +76,10 @@ const DECORATOR_NAMES: Readonly<Record<Declaration['kind'], string>> = {
   fpe: '@FpeColumn',
 };
 
-/** The tokenizer format of an FPE column's preset and options. */
+/** The tokenizer format of an FPE column: its preset and the options that are not the column's own. */
 function fpeFormatOf(options: FpeColumnOptions, bad: (why: string) => never): FpeFormat {
-  const preset = options.preset;
-  if (typeof preset !== 'string' || !Object.hasOwn(FPE_OPTIONS, preset)) bad(`unknown fpe preset '${String(preset)}' (use ${Object.keys(FPE_OPTIONS).join(', ')})`);
-  const opts = options as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries(opts)) {
-    if (value === undefined || FPE_COLUMN_OPTIONS.has(name)) continue;
-    if (!(FPE_OPTIONS[preset] as ReadonlySet<string>).has(name)) bad(`fpe option '${name}' does not apply to preset ${preset} (it takes ${[...(FPE_OPTIONS[preset] as ReadonlySet<string>)].join(', ') || 'no options'})`);
-  }
-  const count = (name: string): number | undefined => {
-    const v = opts[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) bad(`fpe option ${name} must be a non-negative integer`);
-    return v as number | undefined;
-  };
-  const first = count('keepFirst');
-  const last = count('keepLast');
-  const keep = first === undefined && last === undefined ? {} : { keep: { ...(first !== undefined ? { first } : {}), ...(last !== undefined ? { last } : {}) } };
-  switch (preset) {
-    case 'card': {
-      const luhn = opts.luhn;
-      if (luhn !== undefined && luhn !== 'valid' && luhn !== 'invalid') bad("fpe option luhn must be 'valid' or 'invalid'");
-      return { kind: 'card', ...keep, ...(luhn !== undefined ? { luhn: luhn as 'valid' | 'invalid' } : {}) };
-    }
-    case 'ssn':
-      return { kind: 'ssn' };
-    case 'phone':
-      return { kind: 'phone', ...keep };
-    case 'numeric':
-      return { kind: 'numeric', ...keep };
-    default: {
-      const letterCase = opts.letterCase;
-      if (letterCase !== undefined && letterCase !== 'upper' && letterCase !== 'lower' && letterCase !== 'mixed') bad("fpe option letterCase must be 'upper', 'lower' or 'mixed'");
-      return { kind: 'alphanumeric', ...keep, ...(letterCase !== undefined ? { letterCase: letterCase as 'upper' | 'lower' | 'mixed' } : {}) };
-    }
-  }
+  const formatOptions = Object.fromEntries(Object.entries(options).filter(([name]) => !FPE_COLUMN_OPTIONS.has(name)));
+  return fpePresetFormat(options.preset, formatOptions, bad);
 }
 
 /** What the resolver needs from the Sealer: sizing of sealed texts. */

@@ -13,7 +13,6 @@ import { currentAccess } from './access-store.js';
 import {
   READ_OPERATIONS,
   type AuditEvent,
-  type AuditFieldCount,
   type AuditOperation,
   type AuditOptions,
   type AuditSink,
@@ -21,22 +20,16 @@ import {
   type AuditStats,
 } from './audit-events.js';
 
-/** What a call reports, before the auditor adds time, actor and purpose. */
-export interface AuditDetails {
-  readonly operation: AuditOperation;
-  readonly model?: string | null;
-  readonly field?: string | null;
-  readonly keyId?: string | null;
-  readonly count: number;
-  readonly keyIds?: readonly string[];
-  readonly fields?: readonly AuditFieldCount[];
-  readonly scope?: string;
-  readonly subject?: string;
-  /** Values an access policy masked. */
-  readonly masked?: number;
-  /** Values an access policy returned as null. */
-  readonly withheld?: number;
-}
+/** The event fields the auditor fills itself: the when and who, and how the call ended. */
+type AuditorAdded = 'time' | 'actor' | 'purpose' | 'outcome' | 'error';
+/** Event fields a call may leave out when they do not apply (the auditor writes null). */
+type NullWhenAbsent = 'model' | 'field' | 'keyId';
+
+/**
+ * What a call reports, before the auditor adds time, actor, purpose and outcome: the
+ * {@link AuditEvent} fields, with model, field and key id optional (absent: null).
+ */
+export type AuditDetails = Omit<AuditEvent, AuditorAdded | NullWhenAbsent> & Partial<Pick<AuditEvent, NullWhenAbsent>>;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -15,6 +15,7 @@ import {
   keyIdFromString,
   parseText,
   toText,
+  type Envelope,
   type SealMode,
 } from '../format/envelope.js';
 import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
@@ -22,6 +23,7 @@ import type { DataKey } from '../keys/data-key.js';
 import type { KeyCacheOptions } from '../keys/key-cache.js';
 import { checkScopeName, DEFAULT_SCOPE, isLookupKeyScopeOf, lookupKeyScope, recordScope } from '../keys/key-scope.js';
 import { Keyring, type KeyringStats } from '../keys/keyring.js';
+import { HmacSha256Key } from '../crypto/hmac-sha256-key.js';
 import type { KeyListPage, KeyRecord, KeyStore } from '../keys/store/key-store.js';
 import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
@@ -277,28 +279,52 @@ export class Sealer {
   }
 
   async #decrypt<T extends Sealable = Sealable>(text: Sealed<T> | string, ctx: TokenContext): Promise<T> {
+    return this.#open<T>(text, ctx);
+  }
+
+  /**
+   * Opens one value: at once when its key is cached, so that the few values of a lookup
+   * cost no promise each; otherwise a promise that loads the key first.
+   */
+  #open<T extends Sealable>(text: string, ctx: TokenContext): T | Promise<T> {
+    let envelope: Envelope;
     try {
       checkContext(ctx);
-      const envelope = parseText(text, this.#maxTextLength);
-      const key = this.keyring.leaseKeySync(envelope.keyId) ?? (await this.keyring.leaseKey(envelope.keyId));
-      let plaintext: Buffer;
-      try {
-        this.#checkKeyFits(key, envelope.algorithm, ctx);
-        if (envelope.algorithm !== Algorithm.aesSiv) {
-          plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
-        } else {
-          plaintext = deterministicField(key, ctx).open(envelope.header, envelope.valueType, envelope.body);
-        }
-      } finally {
-        key.release();
-      }
-      const value = decodeValue(envelope.valueType, plaintext) as T;
-      this.#decryptions++;
-      return value;
+      envelope = parseText(text, this.#maxTextLength);
+      const key = this.keyring.leaseKeySync(envelope.keyId);
+      if (key !== undefined) return this.#openWith<T>(key, envelope, ctx);
     } catch (error) {
       this.#decryptionFailures++;
       throw error;
     }
+    return this.#openLoading<T>(envelope, ctx);
+  }
+
+  async #openLoading<T extends Sealable>(envelope: Envelope, ctx: TokenContext): Promise<T> {
+    try {
+      return this.#openWith<T>(await this.keyring.leaseKey(envelope.keyId), envelope, ctx);
+    } catch (error) {
+      this.#decryptionFailures++;
+      throw error;
+    }
+  }
+
+  /** Opens a parsed envelope under its leased key, which it releases. */
+  #openWith<T extends Sealable>(key: DataKey, envelope: Envelope, ctx: TokenContext): T {
+    let plaintext: Buffer;
+    try {
+      this.#checkKeyFits(key, envelope.algorithm, ctx);
+      if (envelope.algorithm !== Algorithm.aesSiv) {
+        plaintext = randomizedField(key, ctx.model, ctx.field).open(envelope.algorithm, envelope.header, envelope.valueType, envelope.body, encodeRow(ctx.row));
+      } else {
+        plaintext = deterministicField(key, ctx).open(envelope.header, envelope.valueType, envelope.body);
+      }
+    } finally {
+      key.release();
+    }
+    const value = decodeValue(envelope.valueType, plaintext) as T;
+    this.#decryptions++;
+    return value;
   }
 
   /**
@@ -428,8 +454,12 @@ export class Sealer {
   async #decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
     // A few values open faster one by one: a batch's setup costs more than it saves.
     if (items.length < BATCH_MIN) {
-      const values: T[] = [];
-      for (const { text, ctx } of items) values.push(await this.#decrypt<T>(text, ctx));
+      const values = new Array<T>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const { text, ctx } = items[i] as (typeof items)[number];
+        const value = this.#open<T>(text, ctx);
+        values[i] = value instanceof Promise ? await value : value;
+      }
       return values;
     }
     const values = new Array<T>(items.length);
@@ -850,10 +880,18 @@ interface BatchFailures {
 
 export type { BlindIndexable };
 
-function blindIndexKey(key: DataKey, ctx: TokenContext): Buffer {
-  return ctx.domain !== undefined
-    ? fieldCipher(key, 'bidx-domain', '', ctx.domain, () => key.subkey('bidx', tokenDomain(ctx)))
-    : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, () => key.subkey('bidx', tokenDomain(ctx)));
+function blindIndexKey(key: DataKey, ctx: TokenContext): HmacSha256Key {
+  return ctx.domain !== undefined ? fieldCipher(key, 'bidx-domain', '', ctx.domain, () => indexKey(key, ctx)) : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, () => indexKey(key, ctx));
+}
+
+/** The HMAC key of a field's (or domain's) blind indexes; the subkey bytes are wiped once its states are computed. */
+function indexKey(key: DataKey, ctx: TokenContext): HmacSha256Key {
+  const subkey = key.subkey('bidx', tokenDomain(ctx));
+  try {
+    return new HmacSha256Key(subkey);
+  } finally {
+    subkey.fill(0);
+  }
 }
 
 /** Checks the context and bits, and encodes the value with its type tag (tokenize/blind-index.ts): `1` and `"1"` never share an index. */

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { createHmac } from 'node:crypto';
+import type { HmacSha256Key } from '../crypto/hmac-sha256-key.js';
 import { InvalidInputError } from '../errors.js';
 import { normalize, type Normalizer } from './normalize.js';
 
@@ -101,9 +101,9 @@ export function checkBlindIndexBits(bits: number): void {
   if (!Number.isInteger(bits) || bits < BLIND_INDEX_MIN_BITS || bits > 256) throw new InvalidInputError(`blind index bits must be an integer from ${BLIND_INDEX_MIN_BITS} to 256`);
 }
 
-/** HMAC-SHA256 of tag ‖ payload under `key`, truncated to `bits`, as base64url. */
-export function blindIndexValue(key: Uint8Array, input: BlindIndexInput, bits: number = BLIND_INDEX_DEFAULT_BITS): string {
-  const mac = createHmac('sha256', key).update(input.tag).update(input.payload).digest();
+/** HMAC-SHA256 of tag ‖ payload under `key` (the field's index subkey), truncated to `bits`, as base64url. */
+export function blindIndexValue(key: HmacSha256Key, input: BlindIndexInput, bits: number = BLIND_INDEX_DEFAULT_BITS): string {
+  const mac = key.mac(input.tag, input.payload);
   if (bits === 256) return mac.toString('base64url');
   const bytes = Math.ceil(bits / 8);
   const out = mac.subarray(0, bytes);

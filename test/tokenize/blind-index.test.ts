@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HmacSha256Key } from '../../src/crypto/hmac-sha256-key.js';
 import { InvalidInputError } from '../../src/errors.js';
 import {
   BLIND_INDEX_MIN_BITS,
@@ -16,7 +17,7 @@ import {
 } from '../../src/tokenize/blind-index.js';
 import { testSealer } from '../support/sealer.js';
 
-const key = Buffer.alloc(32, 9);
+const key = new HmacSha256Key(Buffer.alloc(32, 9));
 const index = (value: BlindIndexable, normalizer?: Parameters<typeof blindIndexInput>[1]) => blindIndexValue(key, blindIndexInput(value, normalizer));
 const ctx = { model: 'User', field: 'code' };
 

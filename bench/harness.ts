@@ -1,7 +1,8 @@
 /**
  * A small side-by-side benchmark harness: every case runs in the same process, in
  * interleaved rounds (so machine noise hits all of them alike), and reports the median
- * ops/s of the rounds. Results are ratios against a named baseline, never assertions.
+ * ops/s of the rounds (`runCases`), or for slow operations the median milliseconds of single
+ * calls (`medianMs`). Results are ratios against a named baseline, never assertions.
  */
 
 /** One measured operation: sync or async. */
@@ -44,14 +45,35 @@ async function runFor(fn: () => unknown, ms: number): Promise<number> {
   return (ops / (now - start)) * 1000;
 }
 
+/**
+ * The median of `measure` for each item over `rounds` interleaved rounds (a, b, c, a, b, c,
+ * ...), after `warmupRounds` interleaved rounds of `warmup` (JIT, caches, keys): the
+ * machine's drift and noise land on every item alike.
+ */
+async function interleavedMedians<T>(items: readonly T[], warmupRounds: number, warmup: (item: T) => Promise<unknown>, rounds: number, measure: (item: T) => Promise<number>): Promise<number[]> {
+  for (let round = 0; round < warmupRounds; round++) for (const item of items) await warmup(item);
+  const samples = items.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < items.length; i++) samples[i]!.push(await measure(items[i]!));
+  }
+  return samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
+}
+
+/**
+ * Median milliseconds of each of `fns` (slow operations: a batch of queries) over `runs`
+ * interleaved calls each, after `warmup` interleaved calls each.
+ */
+export async function medianMs(runs: number, fns: readonly (() => Promise<unknown>)[], warmup = 2): Promise<number[]> {
+  return interleavedMedians(fns, warmup, (fn) => fn(), runs, async (fn) => {
+    const start = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+}
+
 /** Runs the cases in interleaved rounds and returns median ops/s with ratios to each group's baseline. */
 export async function runCases(cases: readonly BenchCase[]): Promise<BenchRow[]> {
-  const samples = cases.map(() => [] as number[]);
-  for (const c of cases) await runFor(c.fn, ROUND_MS / 2); // warm-up: JIT, caches, keys
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < cases.length; i++) samples[i]!.push(await runFor(cases[i]!.fn, ROUND_MS));
-  }
-  const medians = samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
+  const medians = await interleavedMedians(cases, 1, (c) => runFor(c.fn, ROUND_MS / 2), ROUNDS, (c) => runFor(c.fn, ROUND_MS));
   return cases.map((c, i) => {
     const base = cases.findIndex((b) => b.group === c.group && b.baseline === true);
     return {

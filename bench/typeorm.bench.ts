@@ -25,6 +25,7 @@ import { createSealer, localKeyProvider, memoryKeyStore, type Sealer } from '../
 import { BlindIndexColumn, DeterministicColumn, fieldsealDataSource, SealedColumn } from '../src/adapters/typeorm/index.js';
 import { testDataSource } from '../test/typeorm/support.js';
 import { unavailableReason, type DatabaseKind } from '../test/support/databases.js';
+import { medianMs } from './harness.js';
 
 /** One measured case; `undefined` times are variants that cannot run the case (`note` says why). */
 export interface TypeormBenchRow {
@@ -47,7 +48,6 @@ const QUICK = process.argv.includes('--quick');
 const ROWS = 1000;
 const LOOKUPS = 200;
 const RUNS = QUICK ? 5 : 11;
-const WARMUP = 2;
 
 /** typeorm-encrypted's options as its README gives them for AES-256-GCM (random IV per value). */
 const gcm = new EncryptionTransformer({ key: randomBytes(32).toString('hex'), algorithm: 'aes-256-gcm', ivLength: 16 });
@@ -141,26 +141,6 @@ class RawCryptoInHook implements EntitySubscriberInterface<HookedUser> {
   }
 }
 
-/**
- * Medians of several functions measured in interleaved rounds (a, b, c, a, b, c, ...), so
- * that the machine's drift and noise land on every one of them alike.
- */
-async function medians(runs: number, fns: readonly (() => Promise<void>)[]): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) for (const fn of fns) await fn();
-  const times = fns.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) {
-    for (let k = 0; k < fns.length; k++) {
-      const start = process.hrtime.bigint();
-      await (fns[k] as () => Promise<void>)();
-      (times[k] as number[]).push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  }
-  return times.map((t) => {
-    t.sort((a, b) => a - b);
-    return t[Math.floor(t.length / 2)] as number;
-  });
-}
-
 interface Person {
   email: string;
   name: string;
@@ -209,7 +189,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<TypeormBenchRow[]> {
         sealer.blindIndexMany(batch.map(({ p }) => ({ value: p.email, options: indexOptions }))),
       ]);
     };
-    const [savePlain, saveSealed, saveEncrypted, saveRaw] = await medians(RUNS, [
+    const [savePlain, saveSealed, saveEncrypted, saveRaw] = await medianMs(RUNS, [
       async () => {
         await plain.clear();
         await plain.save(stored.map((s) => ({ ...s })));
@@ -241,7 +221,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<TypeormBenchRow[]> {
     const findCrypto = async () => {
       await sealer.decryptMany(storedRows.flatMap((r) => [{ text: r.email, ctx: ctx('email', r.id) }, { text: r.name, ctx: ctx('name', r.id) }, { text: r.ssn, ctx: ctx('ssn') }]));
     };
-    const [findPlain, findSealed, findEncrypted, findRaw] = await medians(RUNS, [
+    const [findPlain, findSealed, findEncrypted, findRaw] = await medianMs(RUNS, [
       async () => void (await plain.find()),
       async () => void (await sealed.find()),
       async () => void (await encrypted.find()),
@@ -262,7 +242,7 @@ async function benchDatabase(kind: DatabaseKind): Promise<TypeormBenchRow[]> {
         await sealer.decryptMany([{ text: r.email, ctx: ctx('email', r.id) }, { text: r.name, ctx: ctx('name', r.id) }, { text: r.ssn, ctx: ctx('ssn') }]);
       }
     };
-    const [lookupPlain, lookupSealed, lookupRaw, lookupHooked] = await medians(RUNS, [
+    const [lookupPlain, lookupSealed, lookupRaw, lookupHooked] = await medianMs(RUNS, [
       async () => {
         for (const emailIndex of indexes) await plain.findOneBy({ emailIndex });
       },

@@ -11,7 +11,7 @@
 import { createCipheriv } from 'node:crypto';
 import { DecryptionError, InvalidInputError } from '../errors.js';
 import { AesBlockCipher, BLOCK, dbl, dblInto } from './aes-block.js';
-import { equalBytes, equalBytesAt, xorInto } from './bytes.js';
+import { equalBytesAt, xorInto } from './bytes.js';
 import { Cmac } from './cmac.js';
 
 const CTR_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-ctr', 24: 'aes-192-ctr', 32: 'aes-256-ctr' };
@@ -77,6 +77,26 @@ export class AesSiv {
     return { d };
   }
 
+  /**
+   * {@link associatedData} of a single component given as parts (the component is their
+   * concatenation), without joining them first: the associated data of a row-bound value
+   * differs per value, so this runs on every one.
+   */
+  associatedDataOf(parts: readonly Uint8Array[]): SivAssociatedData {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const message = Buffer.alloc(Math.max(1, Math.ceil(length / BLOCK)) * BLOCK);
+    let at = 0;
+    for (const part of parts) {
+      message.set(part, at);
+      at += part.length;
+    }
+    const mac = this.#mac.macPadded(message, length);
+    const d = dbl(this.#d0);
+    xorInto(d, mac);
+    return { d };
+  }
+
   /** Returns SIV‖C (16 + plaintext.length bytes). */
   encrypt(plaintext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[]): Buffer {
     const out = Buffer.allocUnsafe(BLOCK + plaintext.length);
@@ -88,17 +108,16 @@ export class AesSiv {
   encryptInto(plaintext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[], out: Uint8Array, offset: number): void {
     const v = this.#s2v(plaintext, ad);
     out.set(v, offset);
-    this.#ctr(v, plaintext, out.subarray(offset + BLOCK, offset + BLOCK + plaintext.length));
+    this.#ctr(v, 0, plaintext, 0, plaintext.length, out, offset + BLOCK);
   }
 
   /** Opens SIV‖C; throws {@link DecryptionError} on any mismatch. */
   decrypt(ciphertext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[]): Buffer {
     if (ciphertext.length < BLOCK) throw new DecryptionError();
-    const v = ciphertext.subarray(0, BLOCK);
     const plaintext = Buffer.allocUnsafe(ciphertext.length - BLOCK);
-    this.#ctr(v, ciphertext.subarray(BLOCK), plaintext);
+    this.#ctr(ciphertext, 0, ciphertext, BLOCK, plaintext.length, plaintext, 0);
     const t = this.#s2v(plaintext, ad);
-    if (!equalBytes(t, v)) {
+    if (!equalBytesAt(t, 0, ciphertext, 0, BLOCK)) {
       plaintext.fill(0);
       throw new DecryptionError();
     }
@@ -323,23 +342,27 @@ export class AesSiv {
     }
   }
 
-  /** RFC 5297 §2.6: CTR mode from Q = V with bits 63 and 31 (of the last 64) cleared. */
-  #ctr(v: Uint8Array, input: Uint8Array, output: Uint8Array): void {
-    if (input.length === 0) return;
-    const blocks = Math.ceil(input.length / BLOCK);
+  /**
+   * RFC 5297 §2.6: CTR mode from Q = V with bits 63 and 31 (of the last 64) cleared. V is
+   * the block at `v[vOff]`; `length` bytes of `input` from `inOff` go to `output` at `outOff`.
+   */
+  #ctr(v: Uint8Array, vOff: number, input: Uint8Array, inOff: number, length: number, output: Uint8Array, outOff: number): void {
+    if (length === 0) return;
+    const blocks = Math.ceil(length / BLOCK);
     if (blocks <= ECB_CTR_MAX_BLOCKS) {
-      // Counter blocks through the cached ECB cipher: no cipher object per value.
-      const counters = Buffer.allocUnsafe(blocks * BLOCK);
-      writeCounters(counters, 0, v, 0, blocks);
+      // Counter blocks through the cached ECB cipher: no cipher object per value. The
+      // counters come from V, which the ciphertext holds: the scratch needs no wiping.
+      const counters = counterBlocks(blocks);
+      writeCounters(counters, 0, v, vOff, blocks);
       const stream = this.#ctrBlock.encrypt(counters);
-      for (let i = 0; i < input.length; i++) output[i] = (input[i] as number) ^ (stream[i] as number);
+      for (let i = 0; i < length; i++) output[outOff + i] = (input[inOff + i] as number) ^ (stream[i] as number);
       return;
     }
-    const q = Buffer.from(v);
+    const q = Buffer.from(v.subarray(vOff, vOff + BLOCK));
     q[8] = (q[8] as number) & 0x7f;
     q[12] = (q[12] as number) & 0x7f;
     const ctr = createCipheriv(CTR_BY_KEY_LENGTH[this.#ctrKey.length] as string, this.#ctrKey, q);
-    output.set(ctr.update(input));
+    output.set(ctr.update(input.subarray(inOff, inOff + length)), outOff);
   }
 
   toJSON(): string {
@@ -378,6 +401,15 @@ function writeCounters(counters: Buffer, at: number, v: Uint8Array, vOff: number
     counters.copy(counters, at + b * BLOCK, at + (b - 1) * BLOCK, at + b * BLOCK);
     increment128(counters, at + b * BLOCK);
   }
+}
+
+/** Scratch for one value's counter blocks, and a view of each length (made once: the single-value path runs per field read). */
+const COUNTERS = Buffer.alloc(ECB_CTR_MAX_BLOCKS * BLOCK);
+const COUNTER_VIEWS: Buffer[] = [];
+
+/** The first `blocks` blocks of the counter scratch (1 ≤ blocks ≤ ECB_CTR_MAX_BLOCKS). */
+function counterBlocks(blocks: number): Buffer {
+  return (COUNTER_VIEWS[blocks] ??= COUNTERS.subarray(0, blocks * BLOCK));
 }
 
 /** An array of `n` zeros (offsets of values that start at 0). */

@@ -127,7 +127,14 @@ export function rowText(row: string | number | bigint): string {
 /** The row part of the associated data (empty when no row is bound). */
 export function encodeRow(row: string | number | bigint | undefined): Buffer {
   if (row === undefined) return EMPTY;
-  return encodeParts([rowText(row)]);
+  // encodeParts of the one part, in one allocation: every value opened with a row runs this.
+  const text = rowText(row);
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > MAX_PART_BYTES) throw new InvalidInputError('context part is longer than 65535 bytes');
+  const out = Buffer.allocUnsafe(2 + length);
+  out.writeUInt16BE(length, 0);
+  out.write(text, 2, 'utf8');
+  return out;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -107,11 +107,14 @@ export function parseText(text: unknown, maxLength = DEFAULT_MAX_TEXT_LENGTH): E
   if (typeof text !== 'string') throw new FormatError(`expected a sealed string, got ${text === null ? 'null' : typeof text}`);
   if (!text.startsWith(PREFIX)) throw new FormatError('not a fieldseal value (missing fs1: prefix)');
   if (text.length > maxLength) throw new FormatError(`sealed value is longer than the ${maxLength}-character limit`);
+  // Buffer.from skips characters outside the alphabet and ignores non-zero trailing bits, so
+  // every bit of the text is made significant first: short texts are checked character by
+  // character, long ones by re-encoding (as in decodeTexts).
+  const short = text.length <= LONG_TEXT;
+  if (short && !isCanonicalBase64url(text, PREFIX.length)) throw new FormatError('sealed value is not canonical base64url or is truncated');
   const b64 = text.slice(PREFIX.length);
   const bytes = Buffer.from(b64, 'base64url');
-  // Buffer.from skips characters outside the alphabet and ignores non-zero trailing bits:
-  // re-encoding detects both, so every bit of the text is significant.
-  if (bytes.length < HEADER_BYTES || bytes.toString('base64url') !== b64) {
+  if (bytes.length < HEADER_BYTES || (!short && bytes.toString('base64url') !== b64)) {
     throw new FormatError('sealed value is not canonical base64url or is truncated');
   }
   const algorithm = (bytes[0] as number) >>> 4;

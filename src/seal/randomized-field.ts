@@ -235,7 +235,7 @@ export class RandomizedField {
   }
 
   #sivAd(siv: AesSiv, header: Buffer, valueType: number, row: Buffer): SivAssociatedData {
-    if (row.length !== 0) return siv.associatedData([this.#aad(header, valueType, row)]);
+    if (row.length !== 0) return siv.associatedDataOf([header.length === HEADER_BYTES ? header : header.subarray(0, HEADER_BYTES), this.#context, row]);
     let ad = this.#sivAdByType[valueType];
     if (ad === undefined) {
       ad = siv.associatedData([this.#aad(header, valueType, row)]);

@@ -39,9 +39,15 @@ const fieldContexts = new WeakMap<ProtectedField, TokenContext>();
  * row and subject when the field is bound to them.
  */
 function context(field: ProtectedField, row: RowKey | undefined, subject?: string): TokenContext {
-  if (row !== undefined || subject !== undefined) {
-    return { ...context(field, undefined), ...(row !== undefined ? { row } : {}), ...(subject !== undefined ? { subject } : {}) };
-  }
+  const base = fieldContext(field);
+  if (row === undefined && subject === undefined) return base;
+  // One shape for every context (absent parts are undefined), spelled out rather than
+  // spread: a spread copy given a key its source lacks gets a hidden class of its own in V8,
+  // and the Sealer reads every value's context.
+  return { model: base.model, field: base.field, scope: base.scope, row, domain: base.domain, subject, lookupVersion: base.lookupVersion };
+}
+
+function fieldContext(field: ProtectedField): TokenContext {
   let ctx = fieldContexts.get(field);
   if (ctx === undefined) {
     ctx = Object.freeze({
@@ -50,7 +56,8 @@ function context(field: ProtectedField, row: RowKey | undefined, subject?: strin
       scope: field.scope,
       row: undefined,
       domain: field.domain,
-      ...(field.version > 1 ? { lookupVersion: field.version } : {}),
+      subject: undefined,
+      lookupVersion: field.version > 1 ? field.version : undefined,
     });
     fieldContexts.set(field, ctx);
   }

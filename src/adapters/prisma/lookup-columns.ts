@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isPlainObject, type Runtime } from './runtime.js';
+import { copyRecord, isPlainObject, type Runtime } from './runtime.js';
 
 /** Operations whose result holds records (and so accept `select` / `include` / `omit`). */
 const RECORD_RESULTS = new Set([
@@ -44,6 +44,8 @@ function viewOf(rt: Runtime): LookupView {
       if (field.mode === 'blindIndex' || field.shadowOf !== undefined) (omits.get(model.name) ?? omits.set(model.name, {}).get(model.name)!)[field.field] = true;
     }
   }
+  // Shared by every query's arguments: frozen, so that nothing downstream can change them.
+  for (const own of omits.values()) Object.freeze(own);
   const reaching = new Set(omits.keys());
   for (let grew = true; grew; ) {
     grew = false;
@@ -75,7 +77,7 @@ export function omitLookupColumns(rt: Runtime, modelName: string, operation: str
 }
 
 function withOmits(rt: Runtime, view: LookupView, modelName: string, args: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...args };
+  const out: Record<string, unknown> = copyRecord(args);
   const select = args.select;
   if (isPlainObject(select)) {
     out.select = relationsWithOmits(rt, view, modelName, select);
@@ -83,7 +85,7 @@ function withOmits(rt: Runtime, view: LookupView, modelName: string, args: Recor
   }
   const own = view.omits.get(modelName);
   // The query's own omit entries win: `omit: { emailIndex: false }` returns the column.
-  if (own) out.omit = { ...own, ...(isPlainObject(args.omit) ? args.omit : {}) };
+  if (own) out.omit = isPlainObject(args.omit) ? Object.assign(copyRecord(own), args.omit) : own;
   if (isPlainObject(args.include)) out.include = relationsWithOmits(rt, view, modelName, args.include);
   return out;
 }
@@ -99,7 +101,7 @@ function relationsWithOmits(rt: Runtime, view: LookupView, modelName: string, se
     // `true` is the default selection, without relations: only the related model's own columns matter.
     const args = value === true ? (view.omits.has(relation.model) ? {} : undefined) : isPlainObject(value) ? value : undefined;
     if (args === undefined) continue;
-    out ??= { ...selection };
+    out ??= copyRecord(selection);
     out[name] = withOmits(rt, view, relation.model, args);
   }
   return out ?? selection;

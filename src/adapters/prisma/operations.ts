@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import { checkDistinct, checkOrderBy, defaultPlan, rewriteReadArgs, rewriteSelection, type ResultPlan } from './read-args.js';
-import { isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
+import { copyRecord, isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
 import { rewriteWhere } from './where.js';
 import { verifiableChecks, type LookupCheck } from './lookup-checks.js';
 import { PendingWrites } from './pending-writes.js';
@@ -56,7 +56,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
 
   switch (operation) {
     case 'count': {
-      const out: Record<string, unknown> = { ...args };
+      const out: Record<string, unknown> = copyRecord(args);
       checkOrderBy(rt, modelName, args.orderBy);
       checkDistinct(rt, modelName, args.distinct);
       if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where);
@@ -69,7 +69,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
     case 'create':
     case 'createManyAndReturn':
     case 'createMany': {
-      const out: Record<string, unknown> = { ...args };
+      const out: Record<string, unknown> = copyRecord(args);
       out.data = Array.isArray(args.data)
         ? await Promise.all(args.data.map((d) => rewriteCreateData(rt, modelName, d)))
         : await rewriteCreateData(rt, modelName, args.data);
@@ -79,7 +79,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
     case 'updateMany':
     case 'updateManyAndReturn': {
       const unique = operation === 'update';
-      const out: Record<string, unknown> = { ...args };
+      const out: Record<string, unknown> = copyRecord(args);
       const checks = operation === 'updateMany' ? undefined : [];
       const [where, data] = await Promise.all([
         rewriteWhere(rt, modelName, args.where, unique, checks),
@@ -90,7 +90,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
       return withSelection(rt, modelName, operation, args, out, verifiableChecks(checks, args.data));
     }
     case 'upsert': {
-      const out: Record<string, unknown> = { ...args };
+      const out: Record<string, unknown> = copyRecord(args);
       const checks: LookupCheck[] = [];
       const [where, create, update] = await Promise.all([
         rewriteWhere(rt, modelName, args.where, true, checks),
@@ -102,7 +102,7 @@ async function rewriteArgs(rt: WriteRuntime, modelName: string, operation: strin
     }
     case 'delete':
     case 'deleteMany': {
-      const out: Record<string, unknown> = { ...args };
+      const out: Record<string, unknown> = copyRecord(args);
       const checks = operation === 'delete' ? [] : undefined;
       if (args.where !== undefined) out.where = await rewriteWhere(rt, modelName, args.where, operation === 'delete', checks);
       return withSelection(rt, modelName, operation, args, out, checks);
@@ -136,7 +136,7 @@ const AGGREGATES = ['_min', '_max', '_sum', '_avg'];
 
 async function rewriteAggregate(rt: Runtime, modelName: string, operation: string, args: Record<string, unknown>): Promise<Rewritten> {
   const model = modelInfo(rt, modelName);
-  const out: Record<string, unknown> = { ...args };
+  const out: Record<string, unknown> = copyRecord(args);
   for (const key of AGGREGATES) {
     const selection = args[key];
     if (!isPlainObject(selection)) continue;

@@ -8,7 +8,7 @@
  */
 import type { ProtectedField } from './config.js';
 import type { LookupCheck } from './lookup-checks.js';
-import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
+import { copyRecord, isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 import { rewriteWhere } from './where.js';
 
 /** What to do with a result of one model. */
@@ -70,7 +70,7 @@ export async function rewriteReadArgs(
   options: { uniqueWhere?: boolean } = {},
 ): Promise<{ args: Record<string, unknown>; plan: ResultPlan }> {
   const model = modelInfo(rt, modelName);
-  const out: Record<string, unknown> = { ...args };
+  const out: Record<string, unknown> = copyRecord(args);
   const plan = defaultPlan(modelName);
   if (!model.reachesProtected) return { args: out, plan };
   checkOrderBy(rt, modelName, args.orderBy);
@@ -106,7 +106,7 @@ function rewriteRelationSelections(rt: Runtime, model: ModelInfo, args: Record<s
   for (const key of ['select', 'include'] as const) {
     const selection = args[key];
     if (!isPlainObject(selection)) continue;
-    const next: Record<string, unknown> = { ...selection };
+    const next: Record<string, unknown> = copyRecord(selection);
     out[key] = next;
     for (const [name, value] of Object.entries(selection)) {
       const relation = model.shape.relations.get(name);
@@ -154,11 +154,11 @@ function ensureReturned(args: Record<string, unknown>, out: Record<string, unkno
   if (isReturned(column, out)) return;
   const select = out.select as Record<string, unknown> | undefined;
   if (select !== undefined) {
-    if (select === args.select) out.select = { ...select, [column]: true };
+    if (select === args.select) out.select = Object.assign(copyRecord(select), { [column]: true });
     else select[column] = true;
   } else {
     const omit = out.omit as Record<string, unknown>;
-    out.omit = omit === args.omit ? { ...omit, [column]: false } : Object.assign(omit, { [column]: false });
+    out.omit = Object.assign(omit === args.omit ? copyRecord(omit) : omit, { [column]: false });
   }
   if (!plan.strip.includes(column)) plan.strip.push(column);
 }

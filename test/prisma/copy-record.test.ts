@@ -1,9 +1,9 @@
 /**
- * copyRecord (src/adapters/prisma/runtime.ts): the adapter's shallow copy of query
+ * copyRecord (src/adapters/copy-record.ts): the adapter's shallow copy of query
  * arguments, made with Object.assign for V8's sake, must still copy like a spread.
  */
 import { describe, expect, it } from 'vitest';
-import { copyRecord } from '../../src/adapters/prisma/runtime.js';
+import { copyRecord } from '../../src/adapters/copy-record.js';
 
 describe('copyRecord', () => {
   it('copies own enumerable keys, leaving the source alone', () => {

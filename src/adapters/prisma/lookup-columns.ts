@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { copyRecord, isPlainObject, type Runtime } from './runtime.js';
+import { isPlainObject, type Runtime } from './runtime.js';
+import { copyRecord } from '../copy-record.js';
 
 /** Operations whose result holds records (and so accept `select` / `include` / `omit`). */
 const RECORD_RESULTS = new Set([

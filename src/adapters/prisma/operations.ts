@@ -6,7 +6,8 @@
  */
 import { ConfigurationError } from '../../errors.js';
 import { checkDistinct, checkOrderBy, defaultPlan, rewriteReadArgs, rewriteSelection, type ResultPlan } from './read-args.js';
-import { copyRecord, isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
+import { isPlainObject, modelInfo, refuse, type Runtime } from './runtime.js';
+import { copyRecord } from '../copy-record.js';
 import { rewriteWhere } from './where.js';
 import { verifiableChecks, type LookupCheck } from './lookup-checks.js';
 import { PendingWrites } from './pending-writes.js';

@@ -8,7 +8,8 @@
  */
 import type { ProtectedField } from './config.js';
 import type { LookupCheck } from './lookup-checks.js';
-import { copyRecord, isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
+import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
+import { copyRecord } from '../copy-record.js';
 import { rewriteWhere } from './where.js';
 
 /** What to do with a result of one model. */

@@ -15,6 +15,7 @@ import type { ProtectedField } from './fields.js';
 import { SealedText } from './guard.js';
 import { typeorm } from './peer.js';
 import type { AdapterState } from './subscriber.js';
+import { copyRecord } from '../copy-record.js';
 
 /** Why each refused operator cannot be answered on a protected column. */
 const REFUSED: Readonly<Record<string, string>> = {
@@ -176,7 +177,7 @@ export function checkOrder(state: AdapterState, metadata: EntityMetadata, order:
 export function completeSelect(state: AdapterState, metadata: EntityMetadata, select: unknown): unknown {
   if (!isPlainObject(select)) return select;
   const model = state.entities.get(metadata.target);
-  const out: Record<string, unknown> = { ...select };
+  const out: Record<string, unknown> = copyRecord(select);
   for (const [key, value] of Object.entries(select)) {
     const field = model?.fields.get(key);
     if (field?.row !== undefined && value === true) out[field.row] = true;
@@ -195,11 +196,11 @@ export function completeSelect(state: AdapterState, metadata: EntityMetadata, se
 export async function rewriteFindOptions(state: AdapterState, metadata: EntityMetadata, options: unknown, checks?: LookupChecks, added?: string[]): Promise<unknown> {
   if (!isPlainObject(options)) return options;
   checkOrder(state, metadata, options.order);
-  const out: Record<string, unknown> = { ...options };
+  const out: Record<string, unknown> = copyRecord(options);
   if (options.where !== undefined) out.where = await rewriteWhere(state, metadata, options.where, checks);
   let select = options.select;
   if (checks !== undefined && hasChecks(checks) && isPlainObject(select)) {
-    const extended: Record<string, unknown> = { ...select };
+    const extended: Record<string, unknown> = copyRecord(select);
     for (const check of checks.flat()) {
       if (extended[check.field.property] === true) continue;
       extended[check.field.property] = true;

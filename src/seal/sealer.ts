@@ -645,8 +645,23 @@ export class Sealer {
    * A keyed blind index (HMAC-SHA256 under a per-field subkey) of a value, after the
    * normalizer, truncated to `bits`. Store it in its own column beside a randomized field.
    */
-  async blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
-    const { input, bits } = prepareBlindIndex(value, options);
+  blindIndex(value: BlindIndexable, options: BlindIndexOptions): Promise<string> {
+    let prepared: { input: BlindIndexInput; bits: number };
+    try {
+      prepared = prepareBlindIndex(value, options);
+      // With the lookup key cached (every lookup but the first), no async frame: one resolved promise.
+      const key = this.keyring.leaseLookupKeySync(options.scope ?? this.defaultScope, options.lookupVersion);
+      if (key !== undefined) {
+        try {
+          return Promise.resolve(blindIndexValue(blindIndexKey(key, options), prepared.input, prepared.bits));
+        } finally {
+          key.release();
+        }
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { input, bits } = prepared;
     return this.#withLookupKey(options, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
   }
 

@@ -248,8 +248,14 @@ export async function indexValues(sealer: FieldSealer, values: readonly { readon
 }
 
 /** The blind index a lookup by `sourceValue` compares the `index` column with: the one {@link indexValue} stores. */
-export async function indexLookup(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string> {
-  return sealer.blindIndex(indexable(index, sourceValue), indexOptions(index));
+export function indexLookup(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): Promise<string> {
+  let value: BlindIndexable;
+  try {
+    value = indexable(index, sourceValue);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return sealer.blindIndex(value, indexOptions(index));
 }
 
 /** Each blind index field's options, made once (a lookup per request would allocate them on every query). */

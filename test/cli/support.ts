@@ -1,10 +1,15 @@
 /**
- * Runs the `fieldseal` CLI as a user would: a child process (its TypeScript source through
- * tsx, standing in for the built bin) in a project folder of its own with a config, a
- * SQLite key store and a local KEK in an environment variable. Every output is kept for the
- * leak check, which looks for the KEK, the key bytes and the wrapped keys in them.
+ * Runs the `fieldseal` CLI as a user would: a child process in a project folder of its own
+ * with a config, a SQLite key store and a local KEK in an environment variable. The child
+ * runs the CLI's sources bundled once per test file with esbuild (standing in for the built
+ * bin; source maps on, so stacks name the sources): under tsx, loading the sources took most
+ * of each run. A project whose config is a module (.mjs, .ts: it imports the library from
+ * its TypeScript sources, which only a TypeScript loader loads) runs the sources under tsx.
+ * Every output is kept for the leak check, which looks for the KEK, the key bytes and the
+ * wrapped keys in them.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,7 +17,8 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { buildSync } from 'esbuild';
+import { afterAll, expect } from 'vitest';
 import { encodeParts } from '../../src/format/context.js';
 import { DataKey } from '../../src/keys/data-key.js';
 import { generateKek, localKeyProvider } from '../../src/keys/local-provider.js';
@@ -30,9 +36,52 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Starts `fieldseal <args>` in `cwd` with exactly `env` (plus PATH); stdin is closed. */
-export function spawnCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>> }): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+let bundled: { readonly dir: string; readonly main: string } | undefined;
+
+/**
+ * The CLI bundled (on the first run of this test file) into a folder of its own inside the
+ * project's node_modules/.cache, so that the packages left external resolve as they do from
+ * the sources; removed after the test file.
+ */
+function bundledCli(): string {
+  if (bundled !== undefined) return bundled.main;
+  const cache = join(root, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'fieldseal-cli-'));
+  buildSync({
+    entryPoints: [CLI],
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true, // the KMS providers stay chunks of their own, loaded only when configured
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  bundled = { dir, main: join(dir, 'main.mjs') };
+  return bundled.main;
+}
+
+// Registered on the file of every test that imports this module.
+afterAll(() => {
+  if (bundled !== undefined) rmSync(bundled.dir, { recursive: true, force: true });
+  bundled = undefined;
+});
+
+/** How a run starts the CLI: its bundle, or (`sources`) its TypeScript sources under tsx. */
+function cliCommand(sources: boolean): string[] {
+  return sources ? ['--import', TSX, CLI] : ['--enable-source-maps', bundledCli()];
+}
+
+/**
+ * Starts `fieldseal <args>` in `cwd` with exactly `env` (plus PATH); stdin is closed.
+ * `sources`: run the TypeScript sources under tsx (for a config module that imports them).
+ */
+export function spawnCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>>; readonly sources?: boolean }): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...cliCommand(options.sources === true), ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +89,7 @@ export function spawnCli(args: readonly string[], options: { readonly cwd: strin
 }
 
 /** Runs `fieldseal <args>` (see {@link spawnCli}) to the end. */
-export function runCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>> }): Promise<CliRun> {
+export function runCli(args: readonly string[], options: { readonly cwd: string; readonly env?: Readonly<Record<string, string>>; readonly sources?: boolean }): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawnCli(args, options);
     let stdout = '';
@@ -69,6 +118,8 @@ export class CliProject {
   /** Every KEK the project had, for the leak check. */
   readonly keks: string[] = [];
   readonly outputs: string[] = [];
+  /** A config module was written here: runs use the CLI's TypeScript sources under tsx. */
+  #sources = false;
 
   private constructor(dir: string, kek: string) {
     this.dir = dir;
@@ -84,14 +135,15 @@ export class CliProject {
     return project;
   }
 
-  /** Writes `fieldseal.config.json`. */
+  /** Writes `fieldseal.config.json` (or `name`); a config module makes the runs use the CLI's sources (see the module comment). */
   async writeConfig(config: unknown, name = 'fieldseal.config.json'): Promise<void> {
+    if (!name.endsWith('.json')) this.#sources = true;
     await writeFile(join(this.dir, name), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   }
 
   /** Runs the CLI in the folder with FIELDSEAL_KEK set (and `env`); records the output. */
   async run(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
-    const result = await runCli(args, { cwd: this.dir, env: { FIELDSEAL_KEK: this.kek, ...env } });
+    const result = await runCli(args, { cwd: this.dir, env: { FIELDSEAL_KEK: this.kek, ...env }, sources: this.#sources });
     this.outputs.push(result.stdout, result.stderr);
     return result;
   }

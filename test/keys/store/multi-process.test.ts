@@ -13,6 +13,7 @@ import type { KeyStore } from '../../../src/keys/store/key-store.js';
 import { postgresKeyStore } from '../../../src/keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
 import { unavailableReason } from '../../support/databases.js';
+import { bundledScript } from '../fixtures/children.js';
 import { postgresUrl, privateSchema, randomName, sqliteFile, tempDir, type PrivateSchema } from './support.js';
 
 const child = fileURLToPath(new URL('./race-child.ts', import.meta.url));
@@ -23,9 +24,10 @@ interface Outcome {
   readonly learned?: string;
 }
 
-/** A child process running race-child.ts. */
+/** A child process running race-child.ts (from its bundle). */
 function startChild(args: readonly string[]): { ready: Promise<void>; done: Promise<Outcome[]>; go(): void } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Bundled once per test file and run with plain node: under tsx, start-up went mostly into loading src.
+  const proc = spawn(process.execPath, ['--enable-source-maps', bundledScript(child), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   let markReady: () => void = () => undefined;

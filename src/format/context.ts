@@ -80,6 +80,16 @@ export function encodeParts(parts: readonly string[]): Buffer {
  */
 export function checkContext(ctx: FieldContext): void {
   if (ctx === null || typeof ctx !== 'object') throw new InvalidInputError('a field context { model, field } is required');
+  // A frozen context cannot change once checked: adapters pass one per field to every value.
+  if (checkedFrozen.has(ctx)) return;
+  checkFields(ctx);
+  if (Object.isFrozen(ctx)) checkedFrozen.add(ctx);
+}
+
+/** Frozen contexts that passed {@link checkContext}. */
+const checkedFrozen = new WeakSet<object>();
+
+function checkFields(ctx: FieldContext): void {
   if (typeof ctx.model !== 'string' || ctx.model === '') throw new InvalidInputError('context.model must be a non-empty string');
   if (typeof ctx.field !== 'string' || ctx.field === '') throw new InvalidInputError('context.field must be a non-empty string');
   if (ctx.model.includes('\0') || ctx.field.includes('\0')) throw new InvalidInputError('context.model and context.field must not contain NUL');

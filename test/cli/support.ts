@@ -9,7 +9,6 @@
  * wrapped keys in them.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,8 +16,8 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { buildSync } from 'esbuild';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { bundledScript } from '../support/bundled-script.js';
 import { encodeParts } from '../../src/format/context.js';
 import { DataKey } from '../../src/keys/data-key.js';
 import { generateKek, localKeyProvider } from '../../src/keys/local-provider.js';
@@ -36,44 +35,9 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-let bundled: { readonly dir: string; readonly main: string } | undefined;
-
-/**
- * The CLI bundled (on the first run of this test file) into a folder of its own inside the
- * project's node_modules/.cache, so that the packages left external resolve as they do from
- * the sources; removed after the test file.
- */
-function bundledCli(): string {
-  if (bundled !== undefined) return bundled.main;
-  const cache = join(root, 'node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'fieldseal-cli-'));
-  buildSync({
-    entryPoints: [CLI],
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true, // the KMS providers stay chunks of their own, loaded only when configured
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-  bundled = { dir, main: join(dir, 'main.mjs') };
-  return bundled.main;
-}
-
-// Registered on the file of every test that imports this module.
-afterAll(() => {
-  if (bundled !== undefined) rmSync(bundled.dir, { recursive: true, force: true });
-  bundled = undefined;
-});
-
 /** How a run starts the CLI: its bundle, or (`sources`) its TypeScript sources under tsx. */
 function cliCommand(sources: boolean): string[] {
-  return sources ? ['--import', TSX, CLI] : ['--enable-source-maps', bundledCli()];
+  return sources ? ['--import', TSX, CLI] : ['--enable-source-maps', bundledScript(CLI)];
 }
 
 /**

@@ -13,7 +13,7 @@ import type { KeyStore } from '../../../src/keys/store/key-store.js';
 import { postgresKeyStore } from '../../../src/keys/store/postgres-key-store.js';
 import { sqliteKeyStore } from '../../../src/keys/store/sqlite-key-store.js';
 import { unavailableReason } from '../../support/databases.js';
-import { bundledScript } from '../fixtures/children.js';
+import { bundledScript } from '../../support/bundled-script.js';
 import { postgresUrl, privateSchema, randomName, sqliteFile, tempDir, type PrivateSchema } from './support.js';
 
 const child = fileURLToPath(new URL('./race-child.ts', import.meta.url));

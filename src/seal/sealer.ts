@@ -630,15 +630,20 @@ export class Sealer {
     }
   }
 
-  /** `compute` under the lookup key of the context's scope and lookup version, leased meanwhile. */
-  async #withLookupKey<R>(ctx: { readonly scope?: string; readonly lookupVersion?: number }, compute: (key: DataKey) => R): Promise<R> {
+  /**
+   * `compute` under the lookup key of the context's scope and lookup version, leased
+   * meanwhile. With the key cached (every lookup but the first) there is no async frame: one
+   * resolved promise. Errors, thrown or not, come as a rejected promise.
+   */
+  #withLookupKey<R>(ctx: { readonly scope?: string; readonly lookupVersion?: number }, compute: (key: DataKey) => R): Promise<R> {
     const name = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leaseLookupKeySync(name, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(name, ctx.lookupVersion));
     try {
-      return compute(key);
-    } finally {
-      key.release();
+      const key = this.keyring.leaseLookupKeySync(name, ctx.lookupVersion);
+      if (key !== undefined) return Promise.resolve(computeUnder(key, compute));
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return this.keyring.leaseLookupKey(name, ctx.lookupVersion).then((key) => computeUnder(key, compute));
   }
 
   /**
@@ -649,15 +654,6 @@ export class Sealer {
     let prepared: { input: BlindIndexInput; bits: number };
     try {
       prepared = prepareBlindIndex(value, options);
-      // With the lookup key cached (every lookup but the first), no async frame: one resolved promise.
-      const key = this.keyring.leaseLookupKeySync(options.scope ?? this.defaultScope, options.lookupVersion);
-      if (key !== undefined) {
-        try {
-          return Promise.resolve(blindIndexValue(blindIndexKey(key, options), prepared.input, prepared.bits));
-        } finally {
-          key.release();
-        }
-      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -894,6 +890,15 @@ interface BatchFailures {
 }
 
 export type { BlindIndexable };
+
+/** `compute(key)`, then the key's lease released. */
+function computeUnder<R>(key: DataKey, compute: (key: DataKey) => R): R {
+  try {
+    return compute(key);
+  } finally {
+    key.release();
+  }
+}
 
 function blindIndexKey(key: DataKey, ctx: TokenContext): HmacSha256Key {
   return ctx.domain !== undefined ? fieldCipher(key, 'bidx-domain', '', ctx.domain, () => indexKey(key, ctx)) : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, () => indexKey(key, ctx));

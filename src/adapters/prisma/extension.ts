@@ -12,6 +12,7 @@ import { rewriteOperation } from './operations.js';
 import { fluentPlan, openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
 import type { FieldSealer } from './sealer-port.js';
+import { rewriteUniqueLookup } from './unique-lookup.js';
 
 /** Options of {@link fieldsealExtension}. */
 export interface FieldsealExtensionOptions {
@@ -63,7 +64,7 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
       $allModels: {
         async $allOperations({ model, operation, args, query }: QueryHookParams): Promise<unknown> {
           if (model === undefined) return query(args);
-          const rewritten = await rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args));
+          const rewritten = await (rewriteUniqueLookup(rt, model, operation, args) ?? rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args)));
           const result = await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },

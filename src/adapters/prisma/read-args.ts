@@ -134,7 +134,7 @@ function rewriteRelationSelections(rt: Runtime, model: ModelInfo, args: Record<s
  * lookup checks, and the row column of every row-bound field returned. Columns the query
  * did not ask for are selected (or un-omitted) and recorded in `plan.strip`.
  */
-function finishSelection(model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan): void {
+export function finishSelection(model: ModelInfo, args: Record<string, unknown>, out: Record<string, unknown>, plan: ResultPlan): void {
   if (plan.checks.length > 0) {
     for (const check of plan.checks) {
       // Deterministic checks run only when the field is returned anyway (their token opens to its own value).

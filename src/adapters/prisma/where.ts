@@ -17,7 +17,7 @@ const FIELD_OPERATORS = new Set(['equals', 'in', 'notIn', 'not', 'mode']);
 const CASE_FOLDING = new Set(['lowercase', 'email', 'fold']);
 
 /** A value compared by equality (as opposed to a filter object). */
-function isScalarValue(value: unknown): boolean {
+export function isScalarValue(value: unknown): boolean {
   return !isPlainObject(value) || Decimal.isDecimal(value);
 }
 
@@ -261,6 +261,19 @@ function checkUniqueLookup(field: ProtectedField): void {
   }
 }
 
+/**
+ * A unique where's condition on `field` equal to the scalar `value`: the column compared
+ * and the one token it holds for the value, with the rows' check added to `checks`. What
+ * {@link rewriteWhere} does for such a key, shared with the one-key lookup (unique-lookup.ts).
+ */
+export function uniqueEquality(rt: Runtime, field: ProtectedField, value: unknown, checks: LookupCheck[] | undefined): { readonly column: string; readonly token: Promise<string | Uint8Array> } {
+  const lookup = lookupFor(rt, field, 'equals');
+  checkUniqueLookup(field);
+  record(checks, checkOf(lookup, [value]));
+  // Only a migrating deterministic column has no single token, and checkUniqueLookup refuses it.
+  return { column: lookup.column, token: lookup.token !== undefined ? lookup.token(value) : lookup.tokens(value).then(first) };
+}
+
 /** Adds a check to the collector, when there is one (conditions under OR / NOT have none). */
 function record(checks: LookupCheck[] | undefined, check: LookupCheck | undefined): void {
   if (checks !== undefined && check !== undefined) checks.push(check);
@@ -298,18 +311,14 @@ async function rewriteFieldFilter(
     return;
   }
   if (isScalarValue(value)) {
-    const lookup = lookupFor(rt, field, 'equals');
-    if (unique) checkUniqueLookup(field);
-    record(checks, checkOf(lookup, [value]));
-    if (lookup.token !== undefined) {
-      const token = await lookup.token(value);
-      if (unique) out[lookup.column] = token;
-      else extra.push({ [lookup.column]: token });
+    if (unique) {
+      const equality = uniqueEquality(rt, field, value, checks);
+      out[equality.column] = await equality.token;
       return;
     }
-    const tokens = await lookup.tokens(value);
-    if (unique) out[lookup.column] = tokens[0];
-    else extra.push({ [lookup.column]: anyOf(tokens) });
+    const lookup = lookupFor(rt, field, 'equals');
+    record(checks, checkOf(lookup, [value]));
+    extra.push({ [lookup.column]: anyOf(lookup.token !== undefined ? [await lookup.token(value)] : await lookup.tokens(value)) });
     return;
   }
   const filter = value as Record<string, unknown>;

@@ -54,6 +54,8 @@ export class AesSiv {
   readonly #ctrKey: Uint8Array;
   readonly #ctrBlock: AesBlockCipher;
   readonly #d0: Buffer;
+  /** dbl(D0): where S2V continues from for a single associated-data component ({@link associatedDataOf}). */
+  readonly #d0Doubled: Buffer;
 
   /** @param key K1‖K2, 32, 48 or 64 bytes. */
   constructor(key: Uint8Array) {
@@ -65,6 +67,7 @@ export class AesSiv {
     this.#ctrKey = Uint8Array.from(key.subarray(half));
     this.#ctrBlock = new AesBlockCipher(this.#ctrKey);
     this.#d0 = this.#mac.mac(ZERO_BLOCK);
+    this.#d0Doubled = dbl(this.#d0);
   }
 
   /**
@@ -85,15 +88,22 @@ export class AesSiv {
   associatedDataOf(parts: readonly Uint8Array[]): SivAssociatedData {
     let length = 0;
     for (const part of parts) length += part.length;
-    const message = Buffer.alloc(Math.max(1, Math.ceil(length / BLOCK)) * BLOCK);
-    let at = 0;
-    for (const part of parts) {
-      message.set(part, at);
-      at += part.length;
+    const message = macInput(Math.max(1, Math.ceil(length / BLOCK)));
+    let mac: Buffer;
+    try {
+      let at = 0;
+      for (const part of parts) {
+        message.set(part, at);
+        at += part.length;
+      }
+      mac = this.#mac.macPadded(message, length);
+    } finally {
+      zero(message);
     }
-    const mac = this.#mac.macPadded(message, length);
-    const d = dbl(this.#d0);
-    xorInto(d, mac);
+    // D = dbl(D0) ⊕ CMAC(S1)
+    const d = Buffer.allocUnsafe(BLOCK);
+    const d0Doubled = this.#d0Doubled;
+    for (let i = 0; i < BLOCK; i++) d[i] = (d0Doubled[i] as number) ^ (mac[i] as number);
     return { d };
   }
 
@@ -238,9 +248,14 @@ export class AesSiv {
   /** RFC 5297 §2.4 S2V, with the associated-data part possibly precomputed. */
   #s2v(plaintext: Uint8Array, ad: SivAssociatedData | readonly Uint8Array[]): Buffer {
     const d = 'd' in ad ? (ad as SivAssociatedData).d : this.associatedData(ad as readonly Uint8Array[]).d;
-    const t = Buffer.alloc(Math.max(1, Math.ceil(plaintext.length / BLOCK)) * BLOCK);
-    s2vFinalInput(t, 0, plaintext, 0, plaintext.length, d, 0);
-    return this.#mac.macPadded(t, Math.max(plaintext.length, BLOCK));
+    const t = macInput(Math.max(1, Math.ceil(plaintext.length / BLOCK)));
+    try {
+      s2vFinalInput(t, 0, plaintext, 0, plaintext.length, d, 0);
+      return this.#mac.macPadded(t, Math.max(plaintext.length, BLOCK));
+    } finally {
+      // T holds the plaintext (XORed with D in its last block).
+      zero(t);
+    }
   }
 
   /**
@@ -410,6 +425,28 @@ const COUNTER_VIEWS: Buffer[] = [];
 /** The first `blocks` blocks of the counter scratch (1 ≤ blocks ≤ ECB_CTR_MAX_BLOCKS). */
 function counterBlocks(blocks: number): Buffer {
   return (COUNTER_VIEWS[blocks] ??= COUNTERS.subarray(0, blocks * BLOCK));
+}
+
+/** Blocks of CMAC input kept as scratch: a row's associated data and the last S2V input of most values fit. */
+const MAC_SCRATCH_BLOCKS = 16;
+/** Zero between uses: every user wipes its region once the MAC is computed. */
+const MAC_SCRATCH = Buffer.alloc(MAC_SCRATCH_BLOCKS * BLOCK);
+const MAC_VIEWS: Buffer[] = [];
+
+/**
+ * A zeroed region of `blocks` blocks for one CMAC input, to be wiped with {@link zero} once
+ * the MAC is computed: the scratch when it fits (no buffer per value: a zero-filled buffer
+ * is a separate allocation with its own backing store), else a new buffer. Safe to share:
+ * every user fills, MACs and wipes it synchronously.
+ */
+function macInput(blocks: number): Buffer {
+  if (blocks > MAC_SCRATCH_BLOCKS) return Buffer.alloc(blocks * BLOCK);
+  return (MAC_VIEWS[blocks] ??= MAC_SCRATCH.subarray(0, blocks * BLOCK));
+}
+
+/** Zeroes `buf` (short: a loop costs less than `fill`'s argument checks). */
+function zero(buf: Uint8Array): void {
+  for (let i = 0; i < buf.length; i++) buf[i] = 0;
 }
 
 /** An array of `n` zeros (offsets of values that start at 0). */

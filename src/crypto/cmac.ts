@@ -51,7 +51,7 @@ export class Cmac {
     for (let i = 0; i < BLOCK; i++) buf[i] = (buf[i] as number) ^ (chain[i] as number);
     const out = this.#cbc.update(buf);
     // The tag doubles as the next chaining value; `out` is ours alone, so a view suffices.
-    const tag = out.subarray(out.length - BLOCK);
+    const tag = out.length === BLOCK ? out : out.subarray(out.length - BLOCK);
     this.#chain = tag;
     return tag;
   }

@@ -451,17 +451,36 @@ export class Sealer {
     );
   }
 
-  async #decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
-    // A few values open faster one by one: a batch's setup costs more than it saves.
-    if (items.length < BATCH_MIN) {
-      const values = new Array<T>(items.length);
+  #decryptMany<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    if (!(items.length < BATCH_MIN)) return this.#decryptBatch<T>(items);
+    // A few values open faster one by one: a batch's setup costs more than it saves. With
+    // their keys cached (every read but the first) that is one resolved promise, no async frame.
+    const values = new Array<T>(items.length);
+    try {
       for (let i = 0; i < items.length; i++) {
         const { text, ctx } = items[i] as (typeof items)[number];
         const value = this.#open<T>(text, ctx);
-        values[i] = value instanceof Promise ? await value : value;
+        if (value instanceof Promise) return this.#decryptFrom<T>(items, values, i, value);
+        values[i] = value;
       }
-      return values;
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return Promise.resolve(values);
+  }
+
+  /** The rest of a few values one by one, from `i`, whose key is loading (`pending`). */
+  async #decryptFrom<T extends Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[], values: T[], i: number, pending: Promise<T>): Promise<T[]> {
+    values[i] = await pending;
+    for (let j = i + 1; j < items.length; j++) {
+      const { text, ctx } = items[j] as (typeof items)[number];
+      const value = this.#open<T>(text, ctx);
+      values[j] = value instanceof Promise ? await value : value;
+    }
+    return values;
+  }
+
+  async #decryptBatch<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): Promise<T[]> {
     const values = new Array<T>(items.length);
     const failures: BatchFailures = { count: 0, first: items.length, error: undefined };
     // Chunks keep the set of live per-value objects small: a whole batch alive at once made

@@ -455,27 +455,78 @@ export class Sealer {
     if (!(items.length < BATCH_MIN)) return this.#decryptBatch<T>(items);
     // A few values open faster one by one: a batch's setup costs more than it saves. With
     // their keys cached (every read but the first) that is one resolved promise, no async frame.
-    const values = new Array<T>(items.length);
+    let now: T[] | undefined;
     try {
-      for (let i = 0; i < items.length; i++) {
-        const { text, ctx } = items[i] as (typeof items)[number];
-        const value = this.#open<T>(text, ctx);
-        if (value instanceof Promise) return this.#decryptFrom<T>(items, values, i, value);
-        values[i] = value;
-      }
+      now = this.#openAllNow<T>(items);
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve(values);
+    return now !== undefined ? Promise.resolve(now) : this.#openOneByOne<T>(items);
   }
 
-  /** The rest of a few values one by one, from `i`, whose key is loading (`pending`). */
-  async #decryptFrom<T extends Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[], values: T[], i: number, pending: Promise<T>): Promise<T[]> {
-    values[i] = await pending;
-    for (let j = i + 1; j < items.length; j++) {
-      const { text, ctx } = items[j] as (typeof items)[number];
+  /**
+   * {@link decryptMany} at once, for hot paths that would otherwise await a resolved promise
+   * (the ORM adapters' single-record reads): the values of a few items (fewer than a batch)
+   * whose keys are all cached, under no access policy and no audit sink. Otherwise
+   * `undefined`, having opened nothing: call decryptMany. Throws what decryptMany rejects with.
+   */
+  decryptManyNow<T extends Sealable = Sealable>(items: readonly { readonly text: Sealed<T> | string; readonly ctx: TokenContext }[]): T[] | undefined {
+    if (this.#policy !== undefined || this.auditor !== undefined || !Array.isArray(items) || !(items.length < BATCH_MIN)) return undefined;
+    return this.#openAllNow<T>(items);
+  }
+
+  /**
+   * Opens every item at once when every item parses and its key is cached; otherwise
+   * `undefined`, having opened nothing (the one-by-one path then opens them, reporting
+   * any error in input order as decryptMany does). Every key is leased before the first
+   * value is opened, so that no value is opened twice.
+   */
+  #openAllNow<T extends Sealable>(items: readonly { readonly text: string; readonly ctx: TokenContext }[]): T[] | undefined {
+    const n = items.length;
+    const envelopes = new Array<Envelope>(n);
+    const keys = new Array<DataKey>(n);
+    let leased = 0;
+    let ready = true;
+    try {
+      for (; leased < n; leased++) {
+        const { text, ctx } = items[leased] as (typeof items)[number];
+        checkContext(ctx);
+        const envelope = parseText(text, this.#maxTextLength);
+        const key = this.keyring.leaseKeySync(envelope.keyId);
+        if (key === undefined) {
+          ready = false;
+          break;
+        }
+        envelopes[leased] = envelope;
+        keys[leased] = key;
+      }
+    } catch {
+      ready = false;
+    }
+    if (!ready) {
+      for (let i = 0; i < leased; i++) (keys[i] as DataKey).release();
+      return undefined;
+    }
+    const values = new Array<T>(n);
+    let i = 0;
+    try {
+      // #openWith releases its key, whatever happens.
+      for (; i < n; i++) values[i] = this.#openWith<T>(keys[i] as DataKey, envelopes[i] as Envelope, (items[i] as (typeof items)[number]).ctx);
+    } catch (error) {
+      this.#decryptionFailures++;
+      for (let j = i + 1; j < n; j++) (keys[j] as DataKey).release();
+      throw error;
+    }
+    return values;
+  }
+
+  /** A few values one by one, each key loaded when it is not cached. */
+  async #openOneByOne<T extends Sealable>(items: readonly { readonly text: string; readonly ctx: TokenContext }[]): Promise<T[]> {
+    const values = new Array<T>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const { text, ctx } = items[i] as (typeof items)[number];
       const value = this.#open<T>(text, ctx);
-      values[j] = value instanceof Promise ? await value : value;
+      values[i] = value instanceof Promise ? await value : value;
     }
     return values;
   }
@@ -678,6 +729,17 @@ export class Sealer {
     }
     const { input, bits } = prepared;
     return this.#withLookupKey(options, (key) => blindIndexValue(blindIndexKey(key, options), input, bits));
+  }
+
+  /**
+   * {@link blindIndex} at once when the scope's lookup key is cached (every call but the
+   * first), else `undefined`: for hot paths that would otherwise await a resolved promise
+   * (the ORM adapters' lookups). Throws what blindIndex rejects with.
+   */
+  blindIndexNow(value: BlindIndexable, options: BlindIndexOptions): string | undefined {
+    const { input, bits } = prepareBlindIndex(value, options);
+    const key = this.keyring.leaseLookupKeySync(options.scope ?? this.defaultScope, options.lookupVersion);
+    return key === undefined ? undefined : computeUnder(key, (k) => blindIndexValue(blindIndexKey(k, options), input, bits));
   }
 
   /** {@link blindIndex} of many values, each with its options, with one key look-up per run of equal scopes. */

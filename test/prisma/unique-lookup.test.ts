@@ -41,7 +41,7 @@ async function bothPaths(model: string, args: unknown, operation = 'findUnique')
   for (let round = 0; round < 2; round++) {
     const fast = rewriteUniqueLookup(rt, model, operation, args);
     expect(fast, `${model} ${JSON.stringify(args)} takes the one-key path`).toBeDefined();
-    const [a, b] = await Promise.all([outcome(fast!), outcome(general(model, operation, args))]);
+    const [a, b] = await Promise.all([outcome(Promise.resolve(fast!)), outcome(general(model, operation, args))]);
     if (round === 1) return [a, b];
     expect(a).toEqual(b);
   }
@@ -86,6 +86,13 @@ describe('one-key unique reads', () => {
     expect(plan?.checks.map((c) => [c.field.field, [...c.expected], c.select])).toEqual([['email', ['115:carol@example.com'], true]]);
     expect(args.omit).toEqual({ emailIndex: true, nameIndex: true });
     expect(Object.isFrozen(args.omit)).toBe(true);
+  });
+
+  it('with the lookup key cached, a blind index lookup is rewritten at once (no promise)', async () => {
+    await bothPaths('User', { where: { email: 'dan@example.com' } });
+    const now = rewriteUniqueLookup(rt, 'User', 'findUnique', { where: { email: 'erin@example.com' } });
+    expect(now).not.toBeInstanceOf(Promise);
+    expect(now).toEqual(await general('User', 'findUnique', { where: { email: 'erin@example.com' } }));
   });
 
   const refusals: [string, Record<string, unknown>, string][] = [

@@ -64,7 +64,9 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
       $allModels: {
         async $allOperations({ model, operation, args, query }: QueryHookParams): Promise<unknown> {
           if (model === undefined) return query(args);
-          const rewritten = await (rewriteUniqueLookup(rt, model, operation, args) ?? rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args)));
+          // A one-key unique read whose token is at hand is rewritten at once; anything else awaits.
+          const lookup = rewriteUniqueLookup(rt, model, operation, args);
+          const rewritten = lookup !== undefined && !(lookup instanceof Promise) ? lookup : await (lookup ?? rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args)));
           const result = await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },

@@ -169,7 +169,41 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
   const out = new Array<unknown>(values.length);
   const batch: { text: string; ctx: TokenContext }[] = [];
   const batched: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  // FPE tokens are detokenized in order, between the values sorted before and after them.
+  for (let i = sortForOpening(sealer, values, 0, out, batch, batched); i !== -1; i = sortForOpening(sealer, values, i + 1, out, batch, batched)) {
+    const { field, stored } = values[i] as StoredValue;
+    out[i] = await fpeOf(sealer, field).detokenize(stored as string, context(field, undefined));
+  }
+  if (batch.length === 0) return out;
+  const opened = open === undefined ? await sealer.decryptMany(batch) : await open(batch);
+  return placeOpened(values, out, batched, opened);
+}
+
+/**
+ * {@link openValues} at once, when the Sealer can open the batch without waiting
+ * ({@link FieldSealer.decryptManyNow}: keys cached, no policy, no audit) and no value is an
+ * FPE token; otherwise `undefined`, having opened nothing. Throws what openValues rejects with.
+ */
+export function openValuesNow(sealer: FieldSealer, values: readonly StoredValue[]): unknown[] | undefined {
+  if (sealer.decryptManyNow === undefined) return undefined;
+  const out = new Array<unknown>(values.length);
+  const batch: { text: string; ctx: TokenContext }[] = [];
+  const batched: number[] = [];
+  if (sortForOpening(sealer, values, 0, out, batch, batched) !== -1) return undefined;
+  if (batch.length === 0) return out;
+  const opened = sealer.decryptManyNow(batch);
+  return opened === undefined ? undefined : placeOpened(values, out, batched, opened);
+}
+
+/**
+ * Sorts `values` from index `from` on: what is returned as stored (nulls, lookup tokens)
+ * or converted (legacy plaintext of a migrating field) goes to `out`, sealed texts to
+ * `batch` with their context (their indexes to `batched`). Stops at an FPE token, whose
+ * detokenizing awaits the tokenizer: returns its index, or -1 at the end. Throws
+ * PlaintextRejectedError for a strict field's unsealed value.
+ */
+function sortForOpening(sealer: FieldSealer, values: readonly StoredValue[], from: number, out: unknown[], batch: { text: string; ctx: TokenContext }[], batched: number[]): number {
+  for (let i = from; i < values.length; i++) {
     const { field, stored, row, subject } = values[i] as StoredValue;
     // Lookup columns (blind indexes, shadows) hold tokens only: returned as stored.
     if (stored === null || stored === undefined || field.mode === 'blindIndex' || field.shadowOf !== undefined) {
@@ -178,8 +212,7 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
     }
     if (field.mode === 'fpe') {
       if (typeof stored !== 'string') throw new PlaintextRejectedError(`${field.model}.${field.field}: stored value is not an FPE token`);
-      out[i] = await fpeOf(sealer, field).detokenize(stored, context(field, undefined));
-      continue;
+      return i;
     }
     const text = fromStorage(stored);
     // Strict fields only check the prefix: decrypt parses (and authenticates) the rest, and
@@ -196,9 +229,11 @@ export async function openValues(sealer: FieldSealer, values: readonly StoredVal
     batch.push({ text, ctx: context(field, field.row !== undefined ? row : undefined, field.subject !== undefined ? subject : undefined) });
     batched.push(i);
   }
-  if (batch.length === 0) return out;
-  const opened = open === undefined ? await sealer.decryptMany(batch) : await open(batch);
-  // Masks and nulls an access policy put in place of values are returned as they are.
+  return -1;
+}
+
+/** Puts the opened batch in place (converted to each field's type); masks and nulls an access policy put in place of values are returned as they are. */
+function placeOpened(values: readonly StoredValue[], out: unknown[], batched: readonly number[], opened: readonly unknown[]): unknown[] {
   const withheld = withheldIndexes(opened);
   for (let j = 0; j < batched.length; j++) {
     const i = batched[j] as number;
@@ -256,6 +291,15 @@ export function indexLookup(sealer: FieldSealer, index: ProtectedField, sourceVa
     return Promise.reject(error);
   }
   return sealer.blindIndex(value, indexOptions(index));
+}
+
+/**
+ * {@link indexLookup} at once when the Sealer can compute it without waiting
+ * ({@link FieldSealer.blindIndexNow}: the lookup key is cached), else `undefined`. Throws
+ * what indexLookup rejects with.
+ */
+export function indexLookupNow(sealer: FieldSealer, index: ProtectedField, sourceValue: unknown): string | undefined {
+  return sealer.blindIndexNow?.(indexable(index, sourceValue), indexOptions(index));
 }
 
 /** Each blind index field's options, made once (a lookup per request would allocate them on every query). */

@@ -6,14 +6,18 @@
  * @module
  */
 import type { ProtectedField } from './config.js';
-import { openValues, rowKey, subjectKey, type StoredValue } from './field-access.js';
+import { openValues, openValuesNow, rowKey, subjectKey, type StoredValue } from './field-access.js';
 import { verifyLookup, type LookupCheck } from './lookup-checks.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
 import { unpolicedOpener, type UnpolicedOpener } from '../../seal/policy-results.js';
 
-/** Opens every protected field in `result` (a record, a list of records, or anything else) in place. */
-export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown): Promise<unknown> {
+/**
+ * Opens every protected field in `result` (a record, a list of records, or anything else) in
+ * place. Returns the result at once when the Sealer opens the values without waiting (a
+ * single record's few values, keys cached: no promise per read), else a promise of it.
+ */
+export function openResult(rt: Runtime, plan: ResultPlan, result: unknown): unknown {
   const jobs: OpenJob[] = [];
   const checks: CheckJob[] = [];
   collect(rt, plan, result, jobs, checks);
@@ -21,7 +25,12 @@ export async function openResult(rt: Runtime, plan: ResultPlan, result: unknown)
   if (opener !== undefined) return openChecked(rt, opener, jobs, checks, result);
   // Every protected value in one batch: the Sealer opens a field's short values with a few
   // AES calls per chunk instead of two or three per value (it chunks large batches itself).
-  const opened = await openValues(rt.sealer, jobs);
+  const opened = openValuesNow(rt.sealer, jobs);
+  if (opened !== undefined) return placeResult(jobs, checks, opened, result);
+  return openValues(rt.sealer, jobs).then((values) => placeResult(jobs, checks, values, result));
+}
+
+function placeResult(jobs: readonly OpenJob[], checks: readonly CheckJob[], opened: readonly unknown[], result: unknown): unknown {
   // Verified before any value is handed out: a row found through a copied lookup token fails the whole result.
   for (const { check, at } of checks) verifyLookup(check, at < 0 ? null : opened[at]);
   for (let i = 0; i < jobs.length; i++) {

@@ -24,6 +24,16 @@ export interface FieldSealer {
   /** Blind indexes of many values at once. */
   blindIndexMany(items: readonly { readonly value: BlindIndexable; readonly options: BlindIndexOptions }[]): Promise<string[]>;
   isSealed(text: unknown): boolean;
+  /**
+   * {@link blindIndex} at once when no waiting is needed, else `undefined` (Sealer.blindIndexNow).
+   * Optional: without it, every lookup awaits blindIndex.
+   */
+  blindIndexNow?(value: BlindIndexable, options: BlindIndexOptions): string | undefined;
+  /**
+   * {@link decryptMany} at once when no waiting is needed, else `undefined`, having opened
+   * nothing (Sealer.decryptManyNow). Optional: without it, every result awaits decryptMany.
+   */
+  decryptManyNow?(items: readonly { readonly text: string; readonly ctx: TokenContext }[]): Sealable[] | undefined;
   /** Format-preserving tokenization (FF1), needed only by `fpe` fields. */
   fpe?(value: string, options: FpeOptions): Promise<string>;
   /** Reverses {@link fpe}. */

@@ -35,10 +35,11 @@ const templates = new WeakMap<ModelInfo, Map<string, Template>>();
 
 /**
  * The rewritten arguments and result plan of a one-key unique read, or `undefined` when
- * `args` has any other shape (the general rewriting then runs). Errors (a refused lookup, a
- * value of the wrong type) come as a rejected promise, as from the general rewriting.
+ * `args` has any other shape (the general rewriting then runs). At once when the lookup token
+ * is (its key cached), else a promise. Errors (a refused lookup, a value of the wrong type)
+ * come as a rejected promise, as from the general rewriting.
  */
-export function rewriteUniqueLookup(rt: Runtime, modelName: string, operation: string, args: unknown): Promise<Rewritten> | undefined {
+export function rewriteUniqueLookup(rt: Runtime, modelName: string, operation: string, args: unknown): Rewritten | Promise<Rewritten> | undefined {
   if ((operation !== 'findUnique' && operation !== 'findUniqueOrThrow') || !isPlainObject(args) || onlyKey(args) !== 'where') return undefined;
   const where = args.where;
   if (!isPlainObject(where)) return undefined;
@@ -52,7 +53,8 @@ export function rewriteUniqueLookup(rt: Runtime, modelName: string, operation: s
   if (field === undefined && !model.shape.scalars.has(key)) return undefined;
   const checks: LookupCheck[] = [];
   let column = key;
-  let token: Promise<unknown> | undefined;
+  // A plain column is compared with the value itself.
+  let token: unknown = value;
   try {
     if (field !== undefined) ({ column, token } = uniqueEquality(rt, field, value, checks));
   } catch (error) {
@@ -60,8 +62,9 @@ export function rewriteUniqueLookup(rt: Runtime, modelName: string, operation: s
   }
   const template = templateOf(rt, model, key, checks);
   const plan: ResultPlan = { model: modelName, strip: template.strip, relations: template.relations, checks };
-  if (token === undefined) return Promise.resolve({ args: withWhere({ [column]: value }, template), plan });
-  return token.then((t) => ({ args: withWhere({ [column]: t }, template), plan }));
+  // The token is at hand when its key is cached (every lookup but the first): no promise.
+  if (!(token instanceof Promise)) return { args: withWhere({ [column]: token }, template), plan };
+  return token.then((t: unknown) => ({ args: withWhere({ [column]: t }, template), plan }));
 }
 
 function withWhere(where: Record<string, unknown>, template: Template): Record<string, unknown> {

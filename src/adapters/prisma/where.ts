@@ -8,7 +8,7 @@
  */
 import { Decimal } from './decimal.js';
 import type { ProtectedField } from './config.js';
-import { indexLookup, lookupTokens } from './field-access.js';
+import { indexLookup, indexLookupNow, lookupTokens } from './field-access.js';
 import { blindIndexForm, deterministicForm, lookupCheck, type CanonicalForm, type LookupCheck } from './lookup-checks.js';
 import { isPlainObject, modelInfo, refuse, type ModelInfo, type Runtime } from './runtime.js';
 
@@ -123,6 +123,8 @@ interface Lookup {
   readonly column: string;
   /** The one stored token equal to a value, when there is one (not for a migrating deterministic column). */
   readonly token: ((value: unknown) => Promise<string | Uint8Array>) | undefined;
+  /** The token at once when the Sealer can compute it without waiting, else `undefined` (blind index lookups only). */
+  readonly tokenNow: ((value: unknown) => string | undefined) | undefined;
   tokens(value: unknown): Promise<Array<string | Uint8Array>>;
   readonly caseFolding: boolean;
   /** The field the rows found are checked on, and its canonical form (absent for FPE, whose tokens are type-checked when made). */
@@ -193,6 +195,7 @@ function buildLookup(rt: Runtime, field: ProtectedField): Lookup | string {
       return {
         column: field.field,
         token: single ? (v) => tokens(v).then(first) : undefined,
+        tokenNow: undefined,
         tokens,
         caseFolding: false,
         checked: field,
@@ -219,6 +222,7 @@ function blindIndexLookup(sealer: Runtime['sealer'], source: ProtectedField, ind
   return {
     column: index.field,
     token,
+    tokenNow: sealer.blindIndexNow === undefined ? undefined : (v) => indexLookupNow(sealer, index, v),
     tokens: (v) => token(v).then((t) => [t]),
     caseFolding: typeof index.normalize === 'string' && CASE_FOLDING.has(index.normalize),
     checked: source,
@@ -237,6 +241,7 @@ function shadowLookup(sealer: Runtime['sealer'], logical: ProtectedField, shadow
   return {
     column: shadow.field,
     token,
+    tokenNow: undefined,
     tokens: (v) => token(v).then((t) => [t]),
     caseFolding: false,
     checked: logical,
@@ -266,10 +271,12 @@ function checkUniqueLookup(field: ProtectedField): void {
  * and the one token it holds for the value, with the rows' check added to `checks`. What
  * {@link rewriteWhere} does for such a key, shared with the one-key lookup (unique-lookup.ts).
  */
-export function uniqueEquality(rt: Runtime, field: ProtectedField, value: unknown, checks: LookupCheck[] | undefined): { readonly column: string; readonly token: Promise<string | Uint8Array> } {
+export function uniqueEquality(rt: Runtime, field: ProtectedField, value: unknown, checks: LookupCheck[] | undefined): { readonly column: string; readonly token: string | Uint8Array | Promise<string | Uint8Array> } {
   const lookup = lookupFor(rt, field, 'equals');
   checkUniqueLookup(field);
   record(checks, checkOf(lookup, [value]));
+  const now = lookup.tokenNow?.(value);
+  if (now !== undefined) return { column: lookup.column, token: now };
   // Only a migrating deterministic column has no single token, and checkUniqueLookup refuses it.
   return { column: lookup.column, token: lookup.token !== undefined ? lookup.token(value) : lookup.tokens(value).then(first) };
 }

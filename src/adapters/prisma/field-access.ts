@@ -165,34 +165,56 @@ export interface StoredValue {
  * nothing: the first value that fails throws, and no value is returned. `open` replaces
  * `decryptMany` (the lookup check's opening past the access policy).
  */
-export async function openValues(sealer: FieldSealer, values: readonly StoredValue[], open?: UnpolicedOpener): Promise<unknown[]> {
+export function openValues(sealer: FieldSealer, values: readonly StoredValue[], open?: UnpolicedOpener): Promise<unknown[]> {
   const out = new Array<unknown>(values.length);
   const batch: { text: string; ctx: TokenContext }[] = [];
   const batched: number[] = [];
-  // FPE tokens are detokenized in order, between the values sorted before and after them.
-  for (let i = sortForOpening(sealer, values, 0, out, batch, batched); i !== -1; i = sortForOpening(sealer, values, i + 1, out, batch, batched)) {
+  try {
+    return finishOpening(sealer, values, sortForOpening(sealer, values, 0, out, batch, batched), out, batch, batched, open);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link openValues}, at once when no waiting is needed: no value is an FPE token and the
+ * Sealer opens the batch now ({@link FieldSealer.decryptManyNow}: a few values, keys
+ * cached, no policy, no audit). Otherwise a promise, with the values sorted only once.
+ * Throws (or rejects with) what openValues rejects with.
+ */
+export function openValuesAtOnce(sealer: FieldSealer, values: readonly StoredValue[]): unknown[] | Promise<unknown[]> {
+  const out = new Array<unknown>(values.length);
+  const batch: { text: string; ctx: TokenContext }[] = [];
+  const batched: number[] = [];
+  const fpeAt = sortForOpening(sealer, values, 0, out, batch, batched);
+  if (fpeAt === -1) {
+    if (batch.length === 0) return out;
+    const now = sealer.decryptManyNow?.(batch);
+    if (now !== undefined) return placeOpened(values, out, batched, now);
+  }
+  return finishOpening(sealer, values, fpeAt, out, batch, batched);
+}
+
+/**
+ * The rest of {@link openValues} once the values before index `fpeAt` are sorted: each FPE
+ * token detokenized in order, between the values sorted after it, then the batch opened.
+ */
+async function finishOpening(
+  sealer: FieldSealer,
+  values: readonly StoredValue[],
+  fpeAt: number,
+  out: unknown[],
+  batch: { text: string; ctx: TokenContext }[],
+  batched: number[],
+  open?: UnpolicedOpener,
+): Promise<unknown[]> {
+  for (let i = fpeAt; i !== -1; i = sortForOpening(sealer, values, i + 1, out, batch, batched)) {
     const { field, stored } = values[i] as StoredValue;
     out[i] = await fpeOf(sealer, field).detokenize(stored as string, context(field, undefined));
   }
   if (batch.length === 0) return out;
   const opened = open === undefined ? await sealer.decryptMany(batch) : await open(batch);
   return placeOpened(values, out, batched, opened);
-}
-
-/**
- * {@link openValues} at once, when the Sealer can open the batch without waiting
- * ({@link FieldSealer.decryptManyNow}: keys cached, no policy, no audit) and no value is an
- * FPE token; otherwise `undefined`, having opened nothing. Throws what openValues rejects with.
- */
-export function openValuesNow(sealer: FieldSealer, values: readonly StoredValue[]): unknown[] | undefined {
-  if (sealer.decryptManyNow === undefined) return undefined;
-  const out = new Array<unknown>(values.length);
-  const batch: { text: string; ctx: TokenContext }[] = [];
-  const batched: number[] = [];
-  if (sortForOpening(sealer, values, 0, out, batch, batched) !== -1) return undefined;
-  if (batch.length === 0) return out;
-  const opened = sealer.decryptManyNow(batch);
-  return opened === undefined ? undefined : placeOpened(values, out, batched, opened);
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ProtectedField } from './config.js';
-import { openValues, openValuesNow, rowKey, subjectKey, type StoredValue } from './field-access.js';
+import { openValues, openValuesAtOnce, rowKey, subjectKey, type StoredValue } from './field-access.js';
 import { verifyLookup, type LookupCheck } from './lookup-checks.js';
 import { defaultPlan, type ResultPlan } from './read-args.js';
 import { isPlainObject, modelInfo, type Runtime } from './runtime.js';
@@ -25,9 +25,9 @@ export function openResult(rt: Runtime, plan: ResultPlan, result: unknown): unkn
   if (opener !== undefined) return openChecked(rt, opener, jobs, checks, result);
   // Every protected value in one batch: the Sealer opens a field's short values with a few
   // AES calls per chunk instead of two or three per value (it chunks large batches itself).
-  const opened = openValuesNow(rt.sealer, jobs);
-  if (opened !== undefined) return placeResult(jobs, checks, opened, result);
-  return openValues(rt.sealer, jobs).then((values) => placeResult(jobs, checks, values, result));
+  const opened = openValuesAtOnce(rt.sealer, jobs);
+  if (!(opened instanceof Promise)) return placeResult(jobs, checks, opened, result);
+  return opened.then((values) => placeResult(jobs, checks, values, result));
 }
 
 function placeResult(jobs: readonly OpenJob[], checks: readonly CheckJob[], opened: readonly unknown[], result: unknown): unknown {

@@ -8,7 +8,7 @@
 import type { FieldsConfig } from './config.js';
 import type { DatamodelInput } from './datamodel.js';
 import { omitLookupColumns } from './lookup-columns.js';
-import { rewriteOperation } from './operations.js';
+import { rewriteOperation, type Rewritten } from './operations.js';
 import { fluentPlan, openResult } from './results.js';
 import { buildRuntime } from './runtime.js';
 import type { FieldSealer } from './sealer-port.js';
@@ -66,7 +66,9 @@ export function fieldsealExtension(options: FieldsealExtensionOptions): Fieldsea
           if (model === undefined) return query(args);
           // A one-key unique read whose token is at hand is rewritten at once; anything else awaits.
           const lookup = rewriteUniqueLookup(rt, model, operation, args);
-          const rewritten = lookup !== undefined && !(lookup instanceof Promise) ? lookup : await (lookup ?? rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args)));
+          let rewritten: Rewritten;
+          if (lookup === undefined) rewritten = await rewriteOperation(rt, model, operation, omitLookupColumns(rt, model, operation, args));
+          else rewritten = lookup instanceof Promise ? await lookup : lookup;
           const result = await query(rewritten.args);
           return rewritten.plan === undefined ? result : openResult(rt, fluentPlan(rt, rewritten.plan, operation, args, result), result);
         },

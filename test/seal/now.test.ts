@@ -83,6 +83,30 @@ describe('Sealer.decryptManyNow', () => {
   });
 });
 
+describe('beyond the key cache', () => {
+  it('with one cache entry and values under two keys, decryptManyNow never half-opens; 200 concurrent reads of alternating keys all open', async () => {
+    const store = memoryKeyStore();
+    const writer = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store });
+    const rows = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => [
+        { text: await writer.encrypt(`n${i}`, name), ctx: name },
+        { text: await writer.encryptDeterministic(`s${i}`, ssn), ctx: ssn },
+      ]),
+    );
+    const reader = await createSealer({ provider: localKeyProvider({ keys: { main: TEST_KEK } }), store, cache: { maxEntries: 1 } });
+    const before = reader.stats().decryptions;
+    // A data key and a lookup key cannot both be cached: never an answer at once, nothing opened.
+    for (const items of rows) expect(reader.decryptManyNow(items)).toBeUndefined();
+    expect(reader.stats().decryptions).toBe(before);
+    const opened = await Promise.all(Array.from({ length: 200 }, (_, i) => reader.decryptMany(rows[i % rows.length]!)));
+    opened.forEach((values, i) => expect(values).toEqual([`n${i % rows.length}`, `s${i % rows.length}`]));
+    expect(reader.stats().decryptions - before).toBe(400);
+    // One key at a time still answers at once once it is cached.
+    await reader.decryptMany([rows[0]![0]!]);
+    expect(reader.decryptManyNow([rows[0]![0]!])).toEqual(['n0']);
+  });
+});
+
 describe('Sealer.blindIndexNow', () => {
   it('is blindIndex at once, once the lookup key is cached', async () => {
     const sealer = await testSealer();

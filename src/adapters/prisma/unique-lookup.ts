@@ -20,7 +20,7 @@ import { omitLookupColumns } from './lookup-columns.js';
 import type { Rewritten } from './operations.js';
 import { copyRecord } from '../copy-record.js';
 import { defaultPlan, finishSelection, type ResultPlan } from './read-args.js';
-import { isPlainObject, modelInfo, type ModelInfo, type Runtime } from './runtime.js';
+import { isPlainObject, type ModelInfo, type Runtime } from './runtime.js';
 import type { LookupCheck } from './lookup-checks.js';
 import { isScalarValue, uniqueEquality } from './where.js';
 
@@ -86,7 +86,7 @@ function templateOf(rt: Runtime, model: ModelInfo, key: string, checks: readonly
   const out = copyRecord(base);
   const plan = defaultPlan(model.name);
   plan.checks.push(...checks);
-  finishSelection(modelInfo(rt, model.name), base, out, plan);
+  finishSelection(model, base, out, plan);
   const template: Template = { args: Object.freeze(out), strip: plan.strip, relations: plan.relations };
   byKey.set(key, template);
   return template;

@@ -11,7 +11,7 @@
 import { createCipheriv } from 'node:crypto';
 import { DecryptionError, InvalidInputError } from '../errors.js';
 import { AesBlockCipher, BLOCK, dbl, dblInto } from './aes-block.js';
-import { equalBytesAt, xorInto } from './bytes.js';
+import { equalBytesAt, wipe, xorInto } from './bytes.js';
 import { Cmac } from './cmac.js';
 
 const CTR_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-ctr', 24: 'aes-192-ctr', 32: 'aes-256-ctr' };
@@ -98,7 +98,7 @@ export class AesSiv {
       }
       mac = this.#mac.macPadded(message, length);
     } finally {
-      zero(message);
+      wipe(message);
     }
     // D = dbl(D0) ⊕ CMAC(S1)
     const d = Buffer.allocUnsafe(BLOCK);
@@ -254,7 +254,7 @@ export class AesSiv {
       return this.#mac.macPadded(t, Math.max(plaintext.length, BLOCK));
     } finally {
       // T holds the plaintext (XORed with D in its last block).
-      zero(t);
+      wipe(t);
     }
   }
 
@@ -434,7 +434,7 @@ const MAC_SCRATCH = Buffer.alloc(MAC_SCRATCH_BLOCKS * BLOCK);
 const MAC_VIEWS: Buffer[] = [];
 
 /**
- * A zeroed region of `blocks` blocks for one CMAC input, to be wiped with {@link zero} once
+ * A zeroed region of `blocks` blocks for one CMAC input, to be wiped with `wipe` once
  * the MAC is computed: the scratch when it fits (no buffer per value: a zero-filled buffer
  * is a separate allocation with its own backing store), else a new buffer. Safe to share:
  * every user fills, MACs and wipes it synchronously.
@@ -442,11 +442,6 @@ const MAC_VIEWS: Buffer[] = [];
 function macInput(blocks: number): Buffer {
   if (blocks > MAC_SCRATCH_BLOCKS) return Buffer.alloc(blocks * BLOCK);
   return (MAC_VIEWS[blocks] ??= MAC_SCRATCH.subarray(0, blocks * BLOCK));
-}
-
-/** Zeroes `buf` (short: a loop costs less than `fill`'s argument checks). */
-function zero(buf: Uint8Array): void {
-  for (let i = 0; i < buf.length; i++) buf[i] = 0;
 }
 
 /** An array of `n` zeros (offsets of values that start at 0). */

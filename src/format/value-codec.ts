@@ -32,7 +32,8 @@ export const ValueType = {
 /** One of {@link ValueType}'s codes. */
 export type ValueTypeCode = (typeof ValueType)[keyof typeof ValueType];
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+/** Strict UTF-8 that keeps a leading U+FEFF: a string value that starts with one is opened with it (TextDecoder drops it unless told not to). */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Encodes a value to its type code and plaintext bytes. Throws InvalidInputError for unsupported values. */
 export function encodeValue(value: unknown): { type: ValueTypeCode; bytes: Uint8Array } {

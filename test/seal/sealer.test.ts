@@ -46,6 +46,21 @@ describe('Sealer randomized encryption', () => {
     );
   });
 
+  it('keeps a leading U+FEFF (byte order mark) of a string, one value or a batch, randomized or deterministic', async () => {
+    const sealer = await testSealer();
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), fc.integer({ min: 1, max: 6 }), async (rest, count) => {
+        const value = `\uFEFF${rest}`;
+        expect(await sealer.decrypt(await sealer.encrypt(value, ctx), ctx)).toBe(value);
+        const texts = await sealer.encryptMany(Array.from({ length: count }, (_, row) => ({ value, ctx: { ...ctx, row } })));
+        expect(await sealer.decryptMany(texts.map((text, row) => ({ text, ctx: { ...ctx, row } })))).toEqual(texts.map(() => value));
+        const token = await sealer.encryptDeterministic(value, ctx);
+        expect(await sealer.decryptMany(Array.from({ length: count }, () => ({ text: token, ctx })))).toEqual(texts.map(() => value));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps Buffer and Uint8Array apart, and -0, NaN and Infinity exact', async () => {
     const sealer = await testSealer();
     expect(Buffer.isBuffer(await sealer.decrypt(await sealer.encrypt(Buffer.from('ab'), ctx), ctx))).toBe(true);

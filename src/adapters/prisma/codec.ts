@@ -13,7 +13,8 @@ import { InvalidInputError, PlaintextRejectedError } from '../../errors.js';
 import type { Sealable } from '../../index.js';
 import type { LogicalType, ProtectedField } from './config.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Strict UTF-8 that keeps a leading U+FEFF (the stored text exactly). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 function wrongType(field: ProtectedField, got: unknown): never {

@@ -146,7 +146,7 @@ function parseStored(
 function text(value: unknown): unknown {
   if (value instanceof Uint8Array) {
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(value);
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
     } catch {
       return undefined;
     }

@@ -11,7 +11,7 @@
 import { createCipheriv } from 'node:crypto';
 import { DecryptionError, InvalidInputError } from '../errors.js';
 import { AesBlockCipher, BLOCK, dbl, dblInto } from './aes-block.js';
-import { equalBytesAt, wipe, xorInto } from './bytes.js';
+import { copyBytes, equalBytesAt, wipe, xorInto } from './bytes.js';
 import { Cmac } from './cmac.js';
 
 const CTR_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-ctr', 24: 'aes-192-ctr', 32: 'aes-256-ctr' };
@@ -167,7 +167,7 @@ export class AesSiv {
       total += prefix + BLOCK + input.length;
     }
     const sealed = Buffer.allocUnsafe(total);
-    for (let j = 0; j < inputs.length; j++) tags.copy(sealed, starts[j] as number, j * BLOCK, (j + 1) * BLOCK);
+    for (let j = 0; j < inputs.length; j++) copyBytes(sealed, starts[j] as number, tags, j * BLOCK, BLOCK);
     this.#ctrMany(
       inputs.map(() => sealed),
       starts,
@@ -191,58 +191,102 @@ export class AesSiv {
    * affect the others.
    */
   decryptMany(items: readonly SivBatchItem[], skip = 0): (Buffer | undefined)[] {
-    const out = new Array<Buffer | undefined>(items.length).fill(undefined);
-    const batch: number[] = [];
-    const batching = items.length >= BATCH_MIN_VALUES;
+    // The inputs end to end (ciphertexts: nothing to wipe), as decryptPacked takes them.
+    const starts: number[] = [];
+    const lengths: number[] = [];
+    let total = 0;
+    for (const item of items) {
+      const length = item.length ?? item.input.length - (item.start ?? 0);
+      starts.push(total);
+      lengths.push(length);
+      total += length;
+    }
+    const data = Buffer.allocUnsafe(total);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as SivBatchItem;
-      const at = item.start ?? 0;
-      const length = item.length ?? item.input.length - at;
+      copyBytes(data, starts[i] as number, item.input, item.start ?? 0, lengths[i] as number);
+    }
+    return this.decryptPacked(data, starts, lengths, this.#associatedDataMany(items.map((item) => item.ad)), skip);
+  }
+
+  /**
+   * {@link decryptMany} of values that lie in one buffer, as a chunk of decoded envelopes
+   * does: value j is SIV‖C, `lengths[j]` bytes at `starts[j]` in `data`, and its S2V state
+   * after the associated data is the block at 16j in `states` (from
+   * {@link associatedDataStates} or a precomputed {@link SivAssociatedData}). No object per
+   * value but the plaintext's view.
+   */
+  decryptPacked(data: Uint8Array, starts: readonly number[], lengths: readonly number[], states: Uint8Array, skip = 0): (Buffer | undefined)[] {
+    const n = starts.length;
+    const out = new Array<Buffer | undefined>(n).fill(undefined);
+    const batch: number[] = [];
+    const batching = n >= BATCH_MIN_VALUES;
+    for (let j = 0; j < n; j++) {
+      const at = starts[j] as number;
+      const length = lengths[j] as number;
       if (length < BLOCK) continue;
       if (batching && length - BLOCK <= BATCH_MAX_BYTES) {
-        batch.push(i);
+        batch.push(j);
         continue;
       }
       try {
-        out[i] = this.decrypt(item.input.subarray(at, at + length), item.ad).subarray(skip);
+        out[j] = this.decrypt(data.subarray(at, at + length), { d: Buffer.from(states.buffer, states.byteOffset + j * BLOCK, BLOCK) }).subarray(skip);
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
     if (batch.length === 0) return out;
-    const sources = batch.map((i) => (items[i] as SivBatchItem).input);
-    const vAt = batch.map((i) => (items[i] as SivBatchItem).start ?? 0);
-    const lengths = batch.map((i, j) => ((items[i] as SivBatchItem).length ?? (sources[j] as Uint8Array).length - (vAt[j] as number)) - BLOCK);
-    // Every plaintext end to end in one buffer.
-    const starts: number[] = [];
+    const m = batch.length;
+    const vAt = new Array<number>(m);
+    const plainAt = new Array<number>(m);
+    const plainLengths = new Array<number>(m);
+    // The batch's states, in batch order (the caller's buffer when every value is in the batch).
+    const d = m === n ? states : Buffer.allocUnsafe(m * BLOCK);
     let total = 0;
-    for (const length of lengths) {
-      starts.push(total);
-      total += length;
+    for (let k = 0; k < m; k++) {
+      const j = batch[k] as number;
+      vAt[k] = starts[j] as number;
+      plainAt[k] = total;
+      plainLengths[k] = (lengths[j] as number) - BLOCK;
+      total += plainLengths[k] as number;
+      if (d !== states) copyBytes(d, k * BLOCK, states, j * BLOCK, BLOCK);
     }
+    // Every plaintext end to end in one buffer.
     const plaintext = Buffer.allocUnsafe(total);
+    const sources = new Array<Uint8Array>(m).fill(data);
     this.#ctrMany(
       sources,
       vAt,
       sources,
       vAt.map((at) => at + BLOCK),
-      lengths,
+      plainLengths,
       plaintext,
-      starts,
+      plainAt,
     );
-    const tags = this.#s2vMany(
-      sources.map(() => plaintext),
-      starts,
-      lengths,
-      this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)),
-    );
-    for (let j = 0; j < batch.length; j++) {
-      const at = starts[j] as number;
-      const end = at + (lengths[j] as number);
-      if (equalBytesAt(tags, j * BLOCK, sources[j] as Uint8Array, vAt[j] as number, BLOCK)) out[batch[j] as number] = plaintext.subarray(at + skip, end);
+    const tags = this.#s2vMany(new Array<Uint8Array>(m).fill(plaintext), plainAt, plainLengths, d);
+    for (let k = 0; k < m; k++) {
+      const at = plainAt[k] as number;
+      const end = at + (plainLengths[k] as number);
+      if (equalBytesAt(tags, k * BLOCK, data, vAt[k] as number, BLOCK)) out[batch[k] as number] = plaintext.subarray(at + skip, end);
       else plaintext.fill(0, at, end);
     }
     return out;
+  }
+
+  /**
+   * S2V states after one associated-data component per value (RFC 5297 §2.4, one
+   * component S1 before the plaintext: D = dbl(CMAC(0)) ⊕ CMAC(S1)), all values' CMACs
+   * batched. Component j is `lengths[j]` bytes at `starts[j]` in `components`, laid out as
+   * {@link Cmac.macPaddedMany} takes messages (whole blocks each, zero beyond the
+   * component; consumed). Returns the states end to end, as {@link decryptPacked} takes them.
+   */
+  associatedDataStates(components: Buffer, starts: readonly number[], lengths: readonly number[]): Buffer {
+    const states = this.#mac.macPaddedMany(components, starts, lengths);
+    const d0Doubled = this.#d0Doubled;
+    for (let j = 0; j < starts.length; j++) {
+      for (let i = 0; i < BLOCK; i++) states[j * BLOCK + i] = (states[j * BLOCK + i] as number) ^ (d0Doubled[i] as number);
+    }
+    return states;
   }
 
   /** RFC 5297 §2.4 S2V, with the associated-data part possibly precomputed. */
@@ -263,7 +307,7 @@ export class AesSiv {
    * `offsets[j]` in `sources[j]`, after its associated-data state at 16j in `d`. One
    * batched CMAC; the tags end to end.
    */
-  #s2vMany(sources: readonly Uint8Array[], offsets: readonly number[], lengths: readonly number[], d: Buffer): Buffer {
+  #s2vMany(sources: readonly Uint8Array[], offsets: readonly number[], lengths: readonly number[], d: Uint8Array): Buffer {
     const n = sources.length;
     const starts: number[] = [];
     const macLengths: number[] = [];
@@ -413,7 +457,7 @@ function writeCounters(counters: Buffer, at: number, v: Uint8Array, vOff: number
   counters[at + 8] = (counters[at + 8] as number) & 0x7f;
   counters[at + 12] = (counters[at + 12] as number) & 0x7f;
   for (let b = 1; b < blocks; b++) {
-    counters.copy(counters, at + b * BLOCK, at + (b - 1) * BLOCK, at + b * BLOCK);
+    copyBytes(counters, at + b * BLOCK, counters, at + (b - 1) * BLOCK, BLOCK);
     increment128(counters, at + b * BLOCK);
   }
 }

@@ -11,6 +11,7 @@
  */
 import { createCipheriv, type Cipher } from 'node:crypto';
 import { AesBlockCipher, BLOCK, dbl } from './aes-block.js';
+import { copyBytes } from './bytes.js';
 
 const CBC_BY_KEY_LENGTH: Record<number, string> = { 16: 'aes-128-cbc', 24: 'aes-192-cbc', 32: 'aes-256-cbc' };
 
@@ -71,8 +72,12 @@ export class Cmac {
     const n = starts.length;
     const tags = Buffer.allocUnsafe(n * BLOCK);
     if (n === 0) return tags;
-    const blocks = lengths.map((length) => (length === 0 ? 1 : Math.ceil(length / BLOCK)));
-    for (let i = 0; i < n; i++) this.#maskLast(data, (starts[i] as number) + ((blocks[i] as number) - 1) * BLOCK, lengths[i] as number);
+    const blocks = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const length = lengths[i] as number;
+      blocks[i] = length === 0 ? 1 : Math.ceil(length / BLOCK);
+      this.#maskLast(data, (starts[i] as number) + ((blocks[i] as number) - 1) * BLOCK, length);
+    }
     // Longest first: the messages still running in round r are then a prefix of `order`,
     // and message order[j] keeps slot j of every round's input and output.
     const order = Array.from({ length: n }, (_, i) => i);
@@ -90,7 +95,7 @@ export class Cmac {
       // Messages whose last block was this round leave the prefix; their chain value is the tag.
       while (running > 0 && blocks[order[running - 1] as number] === r + 1) {
         running--;
-        chain.copy(tags, (order[running] as number) * BLOCK, running * BLOCK, (running + 1) * BLOCK);
+        copyBytes(tags, (order[running] as number) * BLOCK, chain, running * BLOCK, BLOCK);
       }
     }
     return tags;

@@ -140,3 +140,24 @@ export function encodeRow(row: string | number | bigint | undefined): Buffer {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Bytes of {@link encodeRow}'s output for a row text ({@link rowText}); throws
+ * InvalidInputError beyond 65535 UTF-8 bytes, as encodeRow does.
+ */
+export function rowPartBytes(row: string): number {
+  const length = Buffer.byteLength(row, 'utf8');
+  if (length > MAX_PART_BYTES) throw new InvalidInputError('context part is longer than 65535 bytes');
+  return 2 + length;
+}
+
+/**
+ * {@link encodeRow} of a row text written at `out[at]` (which has room for
+ * {@link rowPartBytes}), for batches that lay many values' associated data out in one
+ * buffer. Returns the bytes written.
+ */
+export function writeRowPart(out: Buffer, at: number, row: string): number {
+  const length = out.write(row, at + 2, 'utf8');
+  out.writeUInt16BE(length, at);
+  return 2 + length;
+}

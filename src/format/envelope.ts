@@ -139,6 +139,20 @@ export interface DecodedTexts {
 }
 
 /**
+ * The bodies (what follows the header) of envelopes that lie in one buffer: envelope j is
+ * `lengths[j]` bytes at `starts[j]`, its body the same range without the header.
+ */
+export function envelopeBodies(starts: readonly number[], lengths: readonly number[]): { starts: number[]; lengths: number[] } {
+  const n = starts.length;
+  const bodies = { starts: new Array<number>(n), lengths: new Array<number>(n) };
+  for (let j = 0; j < n; j++) {
+    bodies.starts[j] = (starts[j] as number) + HEADER_BYTES;
+    bodies.lengths[j] = (lengths[j] as number) - HEADER_BYTES;
+  }
+  return bodies;
+}
+
+/**
  * Decodes many texts at once into one buffer, for opening many values without a buffer
  * and views per value. Accepts exactly what {@link parseText} accepts; for a text it
  * rejects (start -1), call parseText to get the error.

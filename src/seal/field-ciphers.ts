@@ -22,10 +22,11 @@ interface KeyCiphers {
 const memo = new WeakMap<DataKey, KeyCiphers>();
 
 /**
- * The cipher object of (key, kind, model, field), built by `build` on first use. Three map
- * lookups of strings the caller already holds: no key string is built per call.
+ * The cipher object of (key, kind, model, field), built by `build(key, model, field)` on
+ * first use. Three map lookups of strings the caller already holds: no key string is built
+ * per call, and hot callers pass a module-level `build` (no closure per call).
  */
-export function fieldCipher<T>(key: DataKey, kind: string, model: string, field: string, build: () => T): T {
+export function fieldCipher<T>(key: DataKey, kind: string, model: string, field: string, build: (key: DataKey, model: string, field: string) => T): T {
   let ciphers = memo.get(key);
   if (ciphers === undefined) memo.set(key, (ciphers = { byKind: new Map(), count: 0 }));
   let byModel = ciphers.byKind.get(kind);
@@ -39,7 +40,7 @@ export function fieldCipher<T>(key: DataKey, kind: string, model: string, field:
       ciphers.count = 0;
       return fieldCipher(key, kind, model, field, build);
     }
-    value = build();
+    value = build(key, model, field);
     byField.set(field, value);
     ciphers.count++;
   }

@@ -27,8 +27,10 @@ import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { commitmentMatches, deriveCommittedKey, KEY_NONCE_BYTES, type CommittedKey } from '../crypto/committing-gcm.js';
 import { RandomPool } from '../crypto/random-pool.js';
 import { DecryptionError } from '../errors.js';
-import { Algorithm, COMMITMENT_BYTES, HEADER_BYTES, headerOf, NONCE_BYTES, SHORT_VALUE_MAX_BYTES, TAG_BYTES, writeHeader } from '../format/envelope.js';
-import { encodeParts } from '../format/context.js';
+import { Algorithm, COMMITMENT_BYTES, envelopeBodies, HEADER_BYTES, headerOf, NONCE_BYTES, SHORT_VALUE_MAX_BYTES, TAG_BYTES, writeHeader } from '../format/envelope.js';
+import { encodeParts, encodeRow, rowPartBytes, writeRowPart } from '../format/context.js';
+import { BLOCK } from '../crypto/aes-block.js';
+import { copyBytes } from '../crypto/bytes.js';
 import type { DataKey } from '../keys/data-key.js';
 
 export { SHORT_VALUE_MAX_BYTES };
@@ -38,20 +40,10 @@ export const VALUES_PER_DERIVED_KEY = 1 << 20;
 const OPENED_KEYS_CACHE = 256;
 /** Where the ciphertext starts in an algorithm-4 body: after R ‖ C and the commitment. */
 const LONG_CIPHERTEXT_AT = NONCE_BYTES + COMMITMENT_BYTES;
+/** The row part of a value bound to no row. */
+const NO_ROW = encodeRow(undefined);
 
 const pool = new RandomPool();
-
-/**
- * An envelope of a randomized field to open in a batch: `length` bytes at `start` of
- * `data` (header included, already checked by the format layer), with its encoded row
- * (empty when none), as {@link RandomizedField.openMany} takes it.
- */
-export interface EnvelopeToOpen {
-  readonly data: Buffer;
-  readonly start: number;
-  readonly length: number;
-  readonly row: Buffer;
-}
 
 /** A value to seal: its value-type code, encoded bytes, and encoded row (empty when none). */
 export interface PlaintextToSeal {
@@ -185,43 +177,84 @@ export class RandomizedField {
   }
 
   /**
-   * Opens many envelopes of this field at once (the same checks as {@link open}): AES-SIV
-   * values in one batch (a few AES calls in all), long (GCM) values one by one. Returns
-   * each plaintext, or `undefined` where a value fails authentication.
+   * Opens many envelopes of this field at once (the same checks as {@link open}): envelope
+   * j is `lengths[j]` bytes at `starts[j]` in `data`, bound to the row `rows[j]` (a
+   * {@link rowText}, or undefined). AES-SIV values in one batch (a few AES calls in all,
+   * the row-bound associated data's CMACs batched too), long (GCM) values one by one.
+   * Returns each plaintext, or `undefined` where a value fails authentication.
    */
-  openMany(items: readonly EnvelopeToOpen[]): (Buffer | undefined)[] {
-    const out = new Array<Buffer | undefined>(items.length).fill(undefined);
+  openMany(data: Buffer, starts: readonly number[], lengths: readonly number[], rows: readonly (string | undefined)[]): (Buffer | undefined)[] {
+    const n = starts.length;
+    const out = new Array<Buffer | undefined>(n).fill(undefined);
     const short: number[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const { data, start, length, row } = items[i] as EnvelopeToOpen;
+    const shortStarts: number[] = [];
+    const shortLengths: number[] = [];
+    const shortRows: (string | undefined)[] = [];
+    for (let j = 0; j < n; j++) {
+      const start = starts[j] as number;
+      const length = lengths[j] as number;
       const algorithm = (data[start] as number) >>> 4;
       if (algorithm === Algorithm.aesSivRandom) {
-        short.push(i);
+        short.push(j);
+        shortStarts.push(start);
+        shortLengths.push(length);
+        shortRows.push(rows[j]);
         continue;
       }
       try {
         const envelope = data.subarray(start, start + length);
-        out[i] = this.open(algorithm, envelope, (data[start] as number) & 0x0f, envelope.subarray(HEADER_BYTES), row);
+        out[j] = this.open(algorithm, envelope, (data[start] as number) & 0x0f, envelope.subarray(HEADER_BYTES), encodeRow(rows[j]));
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
     if (short.length === 0) return out;
     const siv = this.#sivCipher();
-    const opened = siv.decryptMany(
-      short.map((i) => {
-        const { data, start, length, row } = items[i] as EnvelopeToOpen;
-        const valueType = (data[start] as number) & 0x0f;
-        // The header is this key's, as the key was found by the envelope's key id.
-        const header = this.#shortHeader(valueType);
-        // Row-bound AD differs per value: passed as a component, so the batch runs its CMAC too.
-        const ad = row.length !== 0 ? [this.#aad(header, valueType, row)] : this.#sivAd(siv, header, valueType, row);
-        return { input: data, start: start + HEADER_BYTES, length: length - HEADER_BYTES, ad };
-      }),
-      NONCE_BYTES,
-    );
-    for (let j = 0; j < short.length; j++) out[short[j] as number] = opened[j];
+    const bodies = envelopeBodies(shortStarts, shortLengths);
+    const opened = siv.decryptPacked(data, bodies.starts, bodies.lengths, this.#sivStates(siv, data, shortStarts, shortRows), NONCE_BYTES);
+    for (let k = 0; k < short.length; k++) out[short[k] as number] = opened[k];
     return out;
+  }
+
+  /**
+   * The S2V states after each algorithm-3 envelope's associated data, end to end: the
+   * cached state of its value type when no row is bound; else header ‖ context ‖ row, the
+   * row-bound values' CMACs batched over one buffer (no buffer per value).
+   */
+  #sivStates(siv: AesSiv, data: Buffer, starts: readonly number[], rows: readonly (string | undefined)[]): Buffer {
+    const n = starts.length;
+    const states = Buffer.allocUnsafe(n * BLOCK);
+    const bound: number[] = [];
+    const adStarts: number[] = [];
+    const adLengths: number[] = [];
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      const valueType = (data[starts[j] as number] as number) & 0x0f;
+      const row = rows[j];
+      if (row === undefined) {
+        copyBytes(states, j * BLOCK, this.#sivAd(siv, this.#shortHeader(valueType), valueType, NO_ROW).d, 0, BLOCK);
+        continue;
+      }
+      const length = HEADER_BYTES + this.#context.length + rowPartBytes(row);
+      bound.push(j);
+      adStarts.push(total);
+      adLengths.push(length);
+      total += Math.max(1, Math.ceil(length / BLOCK)) * BLOCK;
+    }
+    if (bound.length === 0) return states;
+    // Zero beyond each component, whole blocks each: as the batched CMAC takes messages.
+    const components = Buffer.alloc(total);
+    for (let k = 0; k < bound.length; k++) {
+      const j = bound[k] as number;
+      const at = adStarts[k] as number;
+      // The header is this key's, as the key was found by the envelope's key id.
+      copyBytes(components, at, this.#shortHeader((data[starts[j] as number] as number) & 0x0f), 0, HEADER_BYTES);
+      copyBytes(components, at + HEADER_BYTES, this.#context, 0, this.#context.length);
+      writeRowPart(components, at + HEADER_BYTES + this.#context.length, rows[j] as string);
+    }
+    const boundStates = siv.associatedDataStates(components, adStarts, adLengths);
+    for (let k = 0; k < bound.length; k++) copyBytes(states, (bound[k] as number) * BLOCK, boundStates, k * BLOCK, BLOCK);
+    return states;
   }
 
   /** This key's algorithm-3 header for a value type (batches use it as associated data before the envelope exists). */
@@ -293,5 +326,9 @@ export class RandomizedField {
 
 /** The memoised randomized cipher of (key, model, field). */
 export function randomizedField(key: DataKey, model: string, field: string): RandomizedField {
-  return fieldCipher(key, 'aead', model, field, () => new RandomizedField(key, model, field));
+  return fieldCipher(key, 'aead', model, field, newRandomizedField);
+}
+
+function newRandomizedField(key: DataKey, model: string, field: string): RandomizedField {
+  return new RandomizedField(key, model, field);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { AccessDeniedError, ConfigurationError, DecryptionError, FormatError, InvalidInputError } from '../errors.js';
-import { checkContext, encodeRow, type FieldContext } from '../format/context.js';
+import { checkContext, encodeRow, rowText, type FieldContext } from '../format/context.js';
 import {
   Algorithm,
   ciphertextLength,
@@ -29,7 +29,7 @@ import type { ProviderCallPolicy } from '../keys/provider-call.js';
 import type { KeyProvider } from '../keys/provider.js';
 import { BLIND_INDEX_DEFAULT_BITS, blindIndexInput, blindIndexValue, checkBlindIndexBits, type BlindIndexable, type BlindIndexInput } from '../tokenize/blind-index.js';
 import type { Normalizer } from '../tokenize/normalize.js';
-import { deterministicField, tokenDomain, type DeterministicField } from './deterministic-field.js';
+import { DeterministicField, deterministicField, tokenDomain } from './deterministic-field.js';
 import { fieldCipher } from './field-ciphers.js';
 import type { AuditOptions, AuditStats } from './audit-events.js';
 import { Auditor, describeReads, type AuditDetails } from './auditor.js';
@@ -628,15 +628,19 @@ export class Sealer {
       else group.push(i);
     }
     for (const [field, indexes] of groups) {
-      const opened = field.openMany(
-        indexes.map((i) => ({
-          data,
-          start: starts[i - start] as number,
-          length: lengths[i - start] as number,
-          row: encodeRow((items[i] as (typeof items)[number]).ctx.row),
-        })),
-      );
-      for (let j = 0; j < indexes.length; j++) {
+      // The group's envelopes as ranges of the chunk's buffer (no object per value).
+      const m = indexes.length;
+      const groupStarts = new Array<number>(m);
+      const groupLengths = new Array<number>(m);
+      for (let j = 0; j < m; j++) {
+        groupStarts[j] = starts[(indexes[j] as number) - start] as number;
+        groupLengths[j] = lengths[(indexes[j] as number) - start] as number;
+      }
+      const opened =
+        field instanceof DeterministicField
+          ? field.openMany(data, groupStarts, groupLengths)
+          : field.openMany(data, groupStarts, groupLengths, indexes.map((i) => rowOf((items[i] as (typeof items)[number]).ctx)));
+      for (let j = 0; j < m; j++) {
         const i = indexes[j] as number;
         const plaintext = opened[j];
         if (plaintext === undefined) {
@@ -644,7 +648,7 @@ export class Sealer {
           continue;
         }
         try {
-          values[i] = decodeValue((data[starts[i - start] as number] as number) & 0x0f, plaintext);
+          values[i] = decodeValue((data[groupStarts[j] as number] as number) & 0x0f, plaintext);
         } catch (error) {
           fail(i, error);
         }
@@ -948,6 +952,11 @@ export class Sealer {
 /** Values {@link Sealer.decryptMany} and the batch encrypt calls process together; large enough to amortise the AES calls, small enough to keep few objects alive. */
 const BATCH_CHUNK = 256;
 
+/** The row a value's associated data binds, as text ({@link rowText}), or undefined. */
+function rowOf(ctx: FieldContext): string | undefined {
+  return ctx.row === undefined ? undefined : rowText(ctx.row);
+}
+
 /** Batches smaller than this run as one-value calls. */
 const BATCH_MIN = 4;
 
@@ -982,7 +991,16 @@ function computeUnder<R>(key: DataKey, compute: (key: DataKey) => R): R {
 }
 
 function blindIndexKey(key: DataKey, ctx: TokenContext): HmacSha256Key {
-  return ctx.domain !== undefined ? fieldCipher(key, 'bidx-domain', '', ctx.domain, () => indexKey(key, ctx)) : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, () => indexKey(key, ctx));
+  return ctx.domain !== undefined ? fieldCipher(key, 'bidx-domain', '', ctx.domain, domainIndexKey) : fieldCipher(key, 'bidx-field', ctx.model, ctx.field, fieldIndexKey);
+}
+
+/** A token domain's blind index key: `domain` is fieldCipher's field part. */
+function domainIndexKey(key: DataKey, _model: string, domain: string): HmacSha256Key {
+  return indexKey(key, { model: '', field: '', domain });
+}
+
+function fieldIndexKey(key: DataKey, model: string, field: string): HmacSha256Key {
+  return indexKey(key, { model, field });
 }
 
 /** The HMAC key of a field's (or domain's) blind indexes; the subkey bytes are wiped once its states are computed. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
-import { checkContext, encodeParts, encodeRow, rowText } from '../../src/format/context.js';
+import { checkContext, encodeParts, encodeRow, rowPartBytes, rowText, writeRowPart } from '../../src/format/context.js';
 import { decodeValue, encodeValue } from '../../src/format/value-codec.js';
 import { fpeFormats, type JsonObject } from '../../src/index.js';
 import { testSealer } from '../support/sealer.js';
@@ -91,6 +91,20 @@ describe('rows: one documented rule', () => {
         expect(encodeRow(n).equals(encodeRow(String(n)))).toBe(true);
       }),
     );
+  });
+
+  it('writeRowPart writes exactly encodeRow (what batches lay out in one buffer), rowPartBytes its size; beyond 65535 bytes refused alike', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.nat(20), (row, at) => {
+        const out = Buffer.alloc(at + rowPartBytes(row) + 3, 0xa5);
+        expect(writeRowPart(out, at, row)).toBe(rowPartBytes(row));
+        expect(out.subarray(at, at + rowPartBytes(row)).equals(encodeRow(row))).toBe(true);
+        expect(out.subarray(at + rowPartBytes(row)).equals(Buffer.alloc(3, 0xa5))).toBe(true);
+      }),
+    );
+    const long = 'é'.repeat(40_000);
+    expect(() => rowPartBytes(long)).toThrow(InvalidInputError);
+    expect(() => encodeRow(long)).toThrow(InvalidInputError);
   });
 
   it('refuses non-integers, unsafe integers and other types', () => {

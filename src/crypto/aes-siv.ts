@@ -48,6 +48,17 @@ export interface SivAssociatedData {
   readonly d: Buffer;
 }
 
+/**
+ * Plaintexts opened in a batch, without a view per value: value j is bytes
+ * [starts[j], ends[j]) of `buffers[j]` (one buffer for the whole batch, or one of its own),
+ * or failed authentication where `buffers[j]` is undefined.
+ */
+export interface OpenedBatch {
+  readonly buffers: (Buffer | undefined)[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
 /** AES-SIV under one key (RFC 5297 §2.6, §2.7). */
 export class AesSiv {
   readonly #mac: Cmac;
@@ -157,29 +168,36 @@ export class AesSiv {
       out[i] = sealed;
     }
     if (batch.length === 0) return out;
-    const inputs = batch.map((i) => (items[i] as SivBatchItem).input);
-    const tags = this.#s2vMany(inputs, zeros(inputs.length), inputs.map((input) => input.length), this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
-    // SIV ‖ C of every value end to end.
-    const starts: number[] = [];
+    const m = batch.length;
+    // The plaintexts end to end (wiped once sealed), and where SIV ‖ C of each goes.
+    const inputAt = new Array<number>(m);
+    const lengths = new Array<number>(m);
+    const starts = new Array<number>(m);
+    const cAt = new Array<number>(m);
+    let inputTotal = 0;
     let total = 0;
-    for (const input of inputs) {
-      starts.push(total + prefix);
-      total += prefix + BLOCK + input.length;
+    for (let k = 0; k < m; k++) {
+      const length = (items[batch[k] as number] as SivBatchItem).input.length;
+      inputAt[k] = inputTotal;
+      lengths[k] = length;
+      starts[k] = total + prefix;
+      cAt[k] = total + prefix + BLOCK;
+      inputTotal += length;
+      total += prefix + BLOCK + length;
     }
+    const inputs = Buffer.allocUnsafe(inputTotal);
     const sealed = Buffer.allocUnsafe(total);
-    for (let j = 0; j < inputs.length; j++) copyBytes(sealed, starts[j] as number, tags, j * BLOCK, BLOCK);
-    this.#ctrMany(
-      inputs.map(() => sealed),
-      starts,
-      inputs,
-      zeros(inputs.length),
-      inputs.map((input) => input.length),
-      sealed,
-      starts.map((at) => at + BLOCK),
-    );
-    for (let j = 0; j < inputs.length; j++) {
-      const at = starts[j] as number;
-      out[batch[j] as number] = sealed.subarray(at - prefix, at + BLOCK + (inputs[j] as Uint8Array).length);
+    try {
+      for (let k = 0; k < m; k++) inputs.set((items[batch[k] as number] as SivBatchItem).input, inputAt[k] as number);
+      const tags = this.#s2vMany(inputs, inputAt, lengths, this.#associatedDataMany(batch.map((i) => (items[i] as SivBatchItem).ad)));
+      for (let k = 0; k < m; k++) copyBytes(sealed, starts[k] as number, tags, k * BLOCK, BLOCK);
+      this.#ctrMany(sealed, starts, inputs, inputAt, lengths, sealed, cAt);
+    } finally {
+      wipe(inputs);
+    }
+    for (let k = 0; k < m; k++) {
+      const at = starts[k] as number;
+      out[batch[k] as number] = sealed.subarray(at - prefix, at + BLOCK + (lengths[k] as number));
     }
     return out;
   }
@@ -206,71 +224,79 @@ export class AesSiv {
       const item = items[i] as SivBatchItem;
       copyBytes(data, starts[i] as number, item.input, item.start ?? 0, lengths[i] as number);
     }
-    return this.decryptPacked(data, starts, lengths, this.#associatedDataMany(items.map((item) => item.ad)), skip);
+    const opened = this.decryptPacked(data, starts, lengths, this.#associatedDataMany(items.map((item) => item.ad)), skip);
+    return opened.buffers.map((buffer, j) => buffer?.subarray(opened.starts[j], opened.ends[j]));
   }
 
   /**
    * {@link decryptMany} of values that lie in one buffer, as a chunk of decoded envelopes
    * does: value j is SIV‖C, `lengths[j]` bytes at `starts[j]` in `data`, and its S2V state
    * after the associated data is the block at 16j in `states` (from
-   * {@link associatedDataStates} or a precomputed {@link SivAssociatedData}). No object per
-   * value but the plaintext's view.
+   * {@link associatedDataStates} or a precomputed {@link SivAssociatedData}). The
+   * plaintexts come back as ranges of one buffer, without their first `skip` bytes: no
+   * object per value.
    */
-  decryptPacked(data: Uint8Array, starts: readonly number[], lengths: readonly number[], states: Uint8Array, skip = 0): (Buffer | undefined)[] {
+  decryptPacked(data: Uint8Array, starts: readonly number[], lengths: readonly number[], states: Uint8Array, skip = 0): OpenedBatch {
     const n = starts.length;
-    const out = new Array<Buffer | undefined>(n).fill(undefined);
+    const plainAt = new Array<number>(n);
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      plainAt[j] = total;
+      total += Math.max(0, (lengths[j] as number) - BLOCK);
+    }
+    // Every plaintext end to end in one buffer.
+    const plaintext = Buffer.allocUnsafe(total);
+    const opened: OpenedBatch = { buffers: new Array<Buffer | undefined>(n), starts: plainAt, ends: new Array<number>(n) };
     const batch: number[] = [];
     const batching = n >= BATCH_MIN_VALUES;
     for (let j = 0; j < n; j++) {
       const at = starts[j] as number;
-      const length = lengths[j] as number;
-      if (length < BLOCK) continue;
-      if (batching && length - BLOCK <= BATCH_MAX_BYTES) {
+      const length = (lengths[j] as number) - BLOCK;
+      const to = plainAt[j] as number;
+      opened.ends[j] = to + Math.max(0, length);
+      if (length < 0) continue;
+      if (batching && length <= BATCH_MAX_BYTES) {
         batch.push(j);
         continue;
       }
-      try {
-        out[j] = this.decrypt(data.subarray(at, at + length), { d: Buffer.from(states.buffer, states.byteOffset + j * BLOCK, BLOCK) }).subarray(skip);
-      } catch (error) {
-        if (!(error instanceof DecryptionError)) throw error;
-      }
+      // One by one: the same steps as decrypt, into this value's range.
+      this.#ctr(data, at, data, at + BLOCK, length, plaintext, to);
+      const tag = this.#s2v(plaintext.subarray(to, to + length), { d: Buffer.from(states.buffer, states.byteOffset + j * BLOCK, BLOCK) });
+      this.#accept(opened, plaintext, j, equalBytesAt(tag, 0, data, at, BLOCK), skip);
     }
-    if (batch.length === 0) return out;
+    if (batch.length === 0) return opened;
     const m = batch.length;
-    const vAt = new Array<number>(m);
-    const plainAt = new Array<number>(m);
-    const plainLengths = new Array<number>(m);
-    // The batch's states, in batch order (the caller's buffer when every value is in the batch).
-    const d = m === n ? states : Buffer.allocUnsafe(m * BLOCK);
-    let total = 0;
+    // The batch in batch order: the caller's arrays and states when it holds every value.
+    const all = m === n;
+    const vAt = all ? starts : new Array<number>(m);
+    // (plainAt is read here before #accept moves any start past `skip`.)
+    const pAt = all ? plainAt : new Array<number>(m);
+    const cAt = new Array<number>(m);
+    const pLengths = new Array<number>(m);
+    const d = all ? states : Buffer.allocUnsafe(m * BLOCK);
     for (let k = 0; k < m; k++) {
       const j = batch[k] as number;
-      vAt[k] = starts[j] as number;
-      plainAt[k] = total;
-      plainLengths[k] = (lengths[j] as number) - BLOCK;
-      total += plainLengths[k] as number;
-      if (d !== states) copyBytes(d, k * BLOCK, states, j * BLOCK, BLOCK);
+      cAt[k] = (starts[j] as number) + BLOCK;
+      pLengths[k] = (lengths[j] as number) - BLOCK;
+      if (all) continue;
+      (vAt as number[])[k] = starts[j] as number;
+      pAt[k] = plainAt[j] as number;
+      copyBytes(d, k * BLOCK, states, j * BLOCK, BLOCK);
     }
-    // Every plaintext end to end in one buffer.
-    const plaintext = Buffer.allocUnsafe(total);
-    const sources = new Array<Uint8Array>(m).fill(data);
-    this.#ctrMany(
-      sources,
-      vAt,
-      sources,
-      vAt.map((at) => at + BLOCK),
-      plainLengths,
-      plaintext,
-      plainAt,
-    );
-    const tags = this.#s2vMany(new Array<Uint8Array>(m).fill(plaintext), plainAt, plainLengths, d);
-    for (let k = 0; k < m; k++) {
-      const at = plainAt[k] as number;
-      const end = at + (plainLengths[k] as number);
-      if (equalBytesAt(tags, k * BLOCK, data, vAt[k] as number, BLOCK)) out[batch[k] as number] = plaintext.subarray(at + skip, end);
-      else plaintext.fill(0, at, end);
-    }
-    return out;
+    this.#ctrMany(data, vAt, data, cAt, pLengths, plaintext, pAt);
+    const tags = this.#s2vMany(plaintext, pAt, pLengths, d);
+    for (let k = 0; k < m; k++) this.#accept(opened, plaintext, batch[k] as number, equalBytesAt(tags, k * BLOCK, data, vAt[k] as number, BLOCK), skip);
+    return opened;
+  }
+
+  /** Records value j of `opened` as opened (its range, without `skip` bytes) when its tag matched, else wipes its plaintext. */
+  #accept(opened: OpenedBatch, plaintext: Buffer, j: number, tagMatches: boolean, skip: number): void {
+    const at = opened.starts[j] as number;
+    const end = opened.ends[j] as number;
+    if (tagMatches) {
+      opened.buffers[j] = plaintext;
+      opened.starts[j] = Math.min(at + skip, end);
+    } else plaintext.fill(0, at, end);
   }
 
   /**
@@ -304,22 +330,22 @@ export class AesSiv {
 
   /**
    * S2V's last step for many values at once: value j is `lengths[j]` bytes at
-   * `offsets[j]` in `sources[j]`, after its associated-data state at 16j in `d`. One
+   * `offsets[j]` in `source`, after its associated-data state at 16j in `d`. One
    * batched CMAC; the tags end to end.
    */
-  #s2vMany(sources: readonly Uint8Array[], offsets: readonly number[], lengths: readonly number[], d: Uint8Array): Buffer {
-    const n = sources.length;
-    const starts: number[] = [];
-    const macLengths: number[] = [];
+  #s2vMany(source: Uint8Array, offsets: readonly number[], lengths: readonly number[], d: Uint8Array): Buffer {
+    const n = offsets.length;
+    const starts = new Array<number>(n);
+    const macLengths = new Array<number>(n);
     let total = 0;
     for (let j = 0; j < n; j++) {
       const length = lengths[j] as number;
-      starts.push(total);
-      macLengths.push(Math.max(length, BLOCK));
+      starts[j] = total;
+      macLengths[j] = Math.max(length, BLOCK);
       total += Math.max(1, Math.ceil(length / BLOCK)) * BLOCK;
     }
     const t = Buffer.alloc(total);
-    for (let j = 0; j < n; j++) s2vFinalInput(t, starts[j] as number, sources[j] as Uint8Array, offsets[j] as number, lengths[j] as number, d, j * BLOCK);
+    for (let j = 0; j < n; j++) s2vFinalInput(t, starts[j] as number, source, offsets[j] as number, lengths[j] as number, d, j * BLOCK);
     return this.#mac.macPaddedMany(t, starts, macLengths);
   }
 
@@ -366,13 +392,13 @@ export class AesSiv {
 
   /**
    * {@link #ctr} for many short values with one keystream call. Value j: V is the 16 bytes
-   * at `vOffsets[j]` in `vs[j]`, the input is `lengths[j]` bytes at `inputOffsets[j]` in
-   * `inputs[j]`, the output goes to `output` at `outputOffsets[j]`.
+   * at `vOffsets[j]` in `v`, the input is `lengths[j]` bytes at `inputOffsets[j]` in
+   * `input`, the output goes to `output` at `outputOffsets[j]`.
    */
   #ctrMany(
-    vs: readonly Uint8Array[],
+    v: Uint8Array,
     vOffsets: readonly number[],
-    inputs: readonly Uint8Array[],
+    input: Uint8Array,
     inputOffsets: readonly number[],
     lengths: readonly number[],
     output: Uint8Array,
@@ -386,13 +412,12 @@ export class AesSiv {
     for (let j = 0; j < lengths.length; j++) {
       const blocks = Math.ceil((lengths[j] as number) / BLOCK);
       if (blocks === 0) continue;
-      writeCounters(counters, at, vs[j] as Uint8Array, vOffsets[j] as number, blocks);
+      writeCounters(counters, at, v, vOffsets[j] as number, blocks);
       at += blocks * BLOCK;
     }
     const stream = this.#ctrBlock.encrypt(counters);
     at = 0;
     for (let j = 0; j < lengths.length; j++) {
-      const input = inputs[j] as Uint8Array;
       const from = inputOffsets[j] as number;
       const to = outputOffsets[j] as number;
       const length = lengths[j] as number;
@@ -486,11 +511,6 @@ const MAC_VIEWS: Buffer[] = [];
 function macInput(blocks: number): Buffer {
   if (blocks > MAC_SCRATCH_BLOCKS) return Buffer.alloc(blocks * BLOCK);
   return (MAC_VIEWS[blocks] ??= MAC_SCRATCH.subarray(0, blocks * BLOCK));
-}
-
-/** An array of `n` zeros (offsets of values that start at 0). */
-function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
 }
 
 /** Big-endian increment of the 128-bit counter at `offset`, in place (matches OpenSSL's CTR128). */

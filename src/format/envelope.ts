@@ -158,10 +158,11 @@ export function envelopeBodies(starts: readonly number[], lengths: readonly numb
  * rejects (start -1), call parseText to get the error.
  */
 export function decodeTexts(texts: readonly unknown[], maxLength = DEFAULT_MAX_TEXT_LENGTH): DecodedTexts {
-  const starts: number[] = [];
-  const lengths: number[] = [];
+  const starts = new Array<number>(texts.length);
+  const lengths = new Array<number>(texts.length);
   let total = 0;
-  for (const text of texts) {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
     // Short texts are checked here, without allocating; long ones after decoding, by
     // re-encoding (a native loop beats a JS one beyond a few hundred characters).
     const ok =
@@ -170,8 +171,8 @@ export function decodeTexts(texts: readonly unknown[], maxLength = DEFAULT_MAX_T
       text.startsWith(PREFIX) &&
       (text.length > LONG_TEXT ? ((text.length - PREFIX.length) & 3) !== 1 : isCanonicalBase64url(text, PREFIX.length));
     const length = ok ? base64urlBytes(text.length - PREFIX.length) : 0;
-    starts.push(ok ? total : -1);
-    lengths.push(length);
+    starts[i] = ok ? total : -1;
+    lengths[i] = length;
     total += length;
   }
   const data = Buffer.allocUnsafe(total);

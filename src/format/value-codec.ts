@@ -118,6 +118,19 @@ export function decodeValue(type: number, bytes: Uint8Array): Sealable {
   }
 }
 
+/**
+ * {@link decodeValue} of bytes [start, end) of `buffer`, for batches whose plaintexts share
+ * one buffer: a string (nearly every value) is decoded without a view of its bytes.
+ */
+export function decodeValueAt(type: number, buffer: Buffer, start: number, end: number): Sealable {
+  if (type !== ValueType.string) return decodeValue(type, buffer.subarray(start, end));
+  // Buffer#toString puts U+FFFD where the bytes are not UTF-8 instead of throwing: a text
+  // with one is decoded again strictly, which gives the same text when the U+FFFD is real
+  // and throws FormatError otherwise (the same results as decodeValue, property-tested).
+  const text = buffer.toString('utf8', start, end);
+  return text.includes('\uFFFD') ? decodeUtf8(buffer.subarray(start, end)) : text;
+}
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8Decoder.decode(bytes);

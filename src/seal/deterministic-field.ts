@@ -7,7 +7,7 @@
  * @module
  */
 import { fieldCipher } from './field-ciphers.js';
-import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
+import { AesSiv, type OpenedBatch, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { Algorithm, envelopeBodies, HEADER_BYTES, headerOf, writeHeader } from '../format/envelope.js';
 import { BLOCK } from '../crypto/aes-block.js';
 import { copyBytes } from '../crypto/bytes.js';
@@ -54,10 +54,10 @@ export class DeterministicField {
 
   /**
    * Opens many envelopes at once, batched (see {@link AesSiv.decryptPacked}): envelope j is
-   * `lengths[j]` bytes at `starts[j]` in `data`, header included. `undefined` where one
-   * fails authentication.
+   * `lengths[j]` bytes at `starts[j]` in `data`, header included. The plaintexts as ranges
+   * of one buffer; none where a value fails authentication.
    */
-  openMany(data: Buffer, starts: readonly number[], lengths: readonly number[]): (Buffer | undefined)[] {
+  openMany(data: Buffer, starts: readonly number[], lengths: readonly number[]): OpenedBatch {
     const n = starts.length;
     const states = Buffer.allocUnsafe(n * BLOCK);
     for (let j = 0; j < n; j++) {

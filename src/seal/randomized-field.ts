@@ -23,7 +23,7 @@
 import { fieldCipher } from './field-ciphers.js';
 import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
 import { gcmOpen } from '../crypto/aes-gcm.js';
-import { AesSiv, type SivAssociatedData } from '../crypto/aes-siv.js';
+import { AesSiv, type OpenedBatch, type SivAssociatedData } from '../crypto/aes-siv.js';
 import { commitmentMatches, deriveCommittedKey, KEY_NONCE_BYTES, type CommittedKey } from '../crypto/committing-gcm.js';
 import { RandomPool } from '../crypto/random-pool.js';
 import { DecryptionError } from '../errors.js';
@@ -181,39 +181,61 @@ export class RandomizedField {
    * j is `lengths[j]` bytes at `starts[j]` in `data`, bound to the row `rows[j]` (a
    * {@link rowText}, or undefined). AES-SIV values in one batch (a few AES calls in all,
    * the row-bound associated data's CMACs batched too), long (GCM) values one by one.
-   * Returns each plaintext, or `undefined` where a value fails authentication.
+   * Returns the plaintexts as ranges (of one buffer for the short values); none where a
+   * value fails authentication.
    */
-  openMany(data: Buffer, starts: readonly number[], lengths: readonly number[], rows: readonly (string | undefined)[]): (Buffer | undefined)[] {
+  openMany(data: Buffer, starts: readonly number[], lengths: readonly number[], rows: readonly (string | undefined)[]): OpenedBatch {
+    const siv = this.#sivCipher();
     const n = starts.length;
-    const out = new Array<Buffer | undefined>(n).fill(undefined);
+    let long = 0;
+    for (let j = 0; j < n; j++) if ((data[starts[j] as number] as number) >>> 4 !== Algorithm.aesSivRandom) long++;
+    if (long === 0) {
+      const bodies = envelopeBodies(starts, lengths);
+      return siv.decryptPacked(data, bodies.starts, bodies.lengths, this.#sivStates(siv, data, starts, rows), NONCE_BYTES);
+    }
+    // Some long (GCM) values: each opened into a buffer of its own, the short ones batched.
+    const opened: OpenedBatch = { buffers: new Array<Buffer | undefined>(n), starts: new Array<number>(n).fill(0), ends: new Array<number>(n).fill(0) };
     const short: number[] = [];
-    const shortStarts: number[] = [];
-    const shortLengths: number[] = [];
-    const shortRows: (string | undefined)[] = [];
     for (let j = 0; j < n; j++) {
       const start = starts[j] as number;
-      const length = lengths[j] as number;
       const algorithm = (data[start] as number) >>> 4;
       if (algorithm === Algorithm.aesSivRandom) {
         short.push(j);
-        shortStarts.push(start);
-        shortLengths.push(length);
-        shortRows.push(rows[j]);
         continue;
       }
       try {
-        const envelope = data.subarray(start, start + length);
-        out[j] = this.open(algorithm, envelope, (data[start] as number) & 0x0f, envelope.subarray(HEADER_BYTES), encodeRow(rows[j]));
+        const envelope = data.subarray(start, start + (lengths[j] as number));
+        const plaintext = this.open(algorithm, envelope, (data[start] as number) & 0x0f, envelope.subarray(HEADER_BYTES), encodeRow(rows[j]));
+        opened.buffers[j] = plaintext;
+        opened.ends[j] = plaintext.length;
       } catch (error) {
         if (!(error instanceof DecryptionError)) throw error;
       }
     }
-    if (short.length === 0) return out;
-    const siv = this.#sivCipher();
-    const bodies = envelopeBodies(shortStarts, shortLengths);
-    const opened = siv.decryptPacked(data, bodies.starts, bodies.lengths, this.#sivStates(siv, data, shortStarts, shortRows), NONCE_BYTES);
-    for (let k = 0; k < short.length; k++) out[short[k] as number] = opened[k];
-    return out;
+    const shortStarts = short.map((j) => starts[j] as number);
+    const bodies = envelopeBodies(
+      shortStarts,
+      short.map((j) => lengths[j] as number),
+    );
+    const batch = siv.decryptPacked(
+      data,
+      bodies.starts,
+      bodies.lengths,
+      this.#sivStates(
+        siv,
+        data,
+        shortStarts,
+        short.map((j) => rows[j]),
+      ),
+      NONCE_BYTES,
+    );
+    for (let k = 0; k < short.length; k++) {
+      const j = short[k] as number;
+      opened.buffers[j] = batch.buffers[k];
+      opened.starts[j] = batch.starts[k] as number;
+      opened.ends[j] = batch.ends[k] as number;
+    }
+    return opened;
   }
 
   /**

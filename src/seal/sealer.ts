@@ -18,7 +18,7 @@ import {
   type Envelope,
   type SealMode,
 } from '../format/envelope.js';
-import { decodeValue, encodeValue, type Sealable } from '../format/value-codec.js';
+import { decodeValue, decodeValueAt, encodeValue, type Sealable } from '../format/value-codec.js';
 import type { DataKey } from '../keys/data-key.js';
 import type { KeyCacheOptions } from '../keys/key-cache.js';
 import { checkScopeName, DEFAULT_SCOPE, isLookupKeyScopeOf, lookupKeyScope, recordScope } from '../keys/key-scope.js';
@@ -553,8 +553,8 @@ export class Sealer {
       if (i < failures.first) [failures.first, failures.error] = [i, error];
     };
     // The chunk's envelopes decoded into one buffer (no buffer or view per value).
-    const texts: unknown[] = [];
-    for (let i = start; i < end; i++) texts.push((items[i] as (typeof items)[number]).text);
+    const texts = new Array<unknown>(end - start);
+    for (let i = start; i < end; i++) texts[i - start] = (items[i] as (typeof items)[number]).text;
     // Keys by id for this chunk: nearly every value names the same one or two keys. Each is
     // leased until the chunk is opened: loading the missing ones awaits.
     const keys = new Map<number, DataKey | { error: unknown }>();
@@ -642,13 +642,13 @@ export class Sealer {
           : field.openMany(data, groupStarts, groupLengths, indexes.map((i) => rowOf((items[i] as (typeof items)[number]).ctx)));
       for (let j = 0; j < m; j++) {
         const i = indexes[j] as number;
-        const plaintext = opened[j];
+        const plaintext = opened.buffers[j];
         if (plaintext === undefined) {
           fail(i, new DecryptionError());
           continue;
         }
         try {
-          values[i] = decodeValue((data[groupStarts[j] as number] as number) & 0x0f, plaintext);
+          values[i] = decodeValueAt((data[groupStarts[j] as number] as number) & 0x0f, plaintext, opened.starts[j] as number, opened.ends[j] as number);
         } catch (error) {
           fail(i, error);
         }

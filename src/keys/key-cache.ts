@@ -31,11 +31,23 @@ export interface KeyCacheStats {
   size: number;
 }
 
-/** LRU + max-age cache of {@link DataKey}s by numeric id. */
+/** A cached key and when it was last used (a tick of the cache's own clock). */
+interface Entry {
+  readonly key: DataKey;
+  used: number;
+}
+
+/**
+ * LRU + max-age cache of {@link DataKey}s by numeric id. Recency is a stamp per entry,
+ * so a hit writes one number (moving the entry in the Map on every hit, as keys of a read
+ * alternate, churned the Map's table); eviction, which follows a key load, scans for the
+ * oldest stamp.
+ */
 export class KeyCache {
   readonly maxAgeMs: number;
   readonly maxEntries: number;
-  readonly #entries = new Map<number, DataKey>();
+  readonly #entries = new Map<number, Entry>();
+  #clock = 0;
   readonly #stats: KeyCacheStats = { hits: 0, misses: 0, evictions: 0, expirations: 0, size: 0 };
 
   constructor(options: KeyCacheOptions = {}) {
@@ -50,41 +62,34 @@ export class KeyCache {
 
   /** The cached key, or undefined if absent or expired (expired keys are retired). */
   get(id: number, now = Date.now()): DataKey | undefined {
-    const key = this.#entries.get(id);
-    if (key === undefined) {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) {
       this.#stats.misses++;
       return undefined;
     }
-    if (now - key.loadedAt >= this.maxAgeMs) {
+    if (now - entry.key.loadedAt >= this.maxAgeMs) {
       this.#entries.delete(id);
-      key.retire();
+      entry.key.retire();
       this.#stats.expirations++;
       this.#stats.misses++;
       return undefined;
     }
     this.#stats.hits++;
-    // Refresh recency; skipped when already the newest entry, the common case in a hot loop.
-    if (this.#last !== id) {
-      this.#entries.delete(id);
-      this.#entries.set(id, key);
-      this.#last = id;
-    }
-    return key;
+    entry.used = ++this.#clock;
+    return entry.key;
   }
-
-  #last = -1;
 
   /** Inserts a freshly unwrapped key, evicting the least recently used past the bound. */
   set(key: DataKey): void {
-    const previous = this.#entries.get(key.numericId);
+    const previous = this.#entries.get(key.numericId)?.key;
     if (previous !== undefined && previous !== key) previous.retire();
-    this.#entries.delete(key.numericId);
-    this.#entries.set(key.numericId, key);
-    this.#last = key.numericId;
+    this.#entries.set(key.numericId, { key, used: ++this.#clock });
     while (this.#entries.size > this.maxEntries) {
-      const [oldestId, oldest] = this.#entries.entries().next().value as [number, DataKey];
-      this.#entries.delete(oldestId);
-      oldest.retire();
+      let oldest: Entry | undefined;
+      for (const entry of this.#entries.values()) if (oldest === undefined || entry.used < oldest.used) oldest = entry;
+      const evicted = (oldest as Entry).key;
+      this.#entries.delete(evicted.numericId);
+      evicted.retire();
       this.#stats.evictions++;
     }
   }
@@ -96,16 +101,16 @@ export class KeyCache {
 
   /** Drops a key (destroyed or rewrapped); it is wiped once no operation holds it. */
   delete(id: number): void {
-    const key = this.#entries.get(id);
-    if (key !== undefined) {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) {
       this.#entries.delete(id);
-      key.retire();
+      entry.key.retire();
     }
   }
 
   /** Drops every key. */
   clear(): void {
-    for (const key of this.#entries.values()) key.retire();
+    for (const entry of this.#entries.values()) entry.key.retire();
     this.#entries.clear();
   }
 
@@ -115,7 +120,7 @@ export class KeyCache {
   }
 
   /** Every cached key (for per-key stats). */
-  keys(): IterableIterator<DataKey> {
-    return this.#entries.values();
+  *keys(): IterableIterator<DataKey> {
+    for (const entry of this.#entries.values()) yield entry.key;
   }
 }

@@ -322,7 +322,13 @@ export class Sealer {
     } finally {
       key.release();
     }
-    const value = decodeValue(envelope.valueType, plaintext) as T;
+    let value: T;
+    try {
+      value = decodeValue(envelope.valueType, plaintext) as T;
+    } finally {
+      // The value holds a copy: the plaintext bytes are not left in the buffer pool.
+      plaintext.fill(0);
+    }
     this.#decryptions++;
     return value;
   }
@@ -653,6 +659,8 @@ export class Sealer {
           fail(i, error);
         }
       }
+      // The values hold copies: the plaintext bytes are not left in the buffer pool.
+      for (let j = 0; j < m; j++) opened.buffers[j]?.fill(0, opened.starts[j], opened.ends[j]);
     }
   }
 

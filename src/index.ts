@@ -7,7 +7,7 @@
  * @module
  */
 export * from './errors.js';
-export { AesSiv, type SivAssociatedData, type SivBatchItem } from './crypto/aes-siv.js';
+export { AesSiv, type OpenedBatch, type SivAssociatedData, type SivBatchItem } from './crypto/aes-siv.js';
 export { Xaes256Gcm, XAES_NONCE_BYTES } from './crypto/xaes-256-gcm.js';
 export { hkdfSha256, hmacSha256, verifyHmacSha256 } from './crypto/hmac.js';
 export { equalBytes } from './crypto/bytes.js';

@@ -303,7 +303,7 @@ export class AesSiv {
    * S2V states after one associated-data component per value (RFC 5297 §2.4, one
    * component S1 before the plaintext: D = dbl(CMAC(0)) ⊕ CMAC(S1)), all values' CMACs
    * batched. Component j is `lengths[j]` bytes at `starts[j]` in `components`, laid out as
-   * {@link Cmac.macPaddedMany} takes messages (whole blocks each, zero beyond the
+   * the batched CMAC takes messages (whole blocks each, zero beyond the
    * component; consumed). Returns the states end to end, as {@link decryptPacked} takes them.
    */
   associatedDataStates(components: Buffer, starts: readonly number[], lengths: readonly number[]): Buffer {

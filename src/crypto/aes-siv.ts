@@ -225,7 +225,8 @@ export class AesSiv {
       copyBytes(data, starts[i] as number, item.input, item.start ?? 0, lengths[i] as number);
     }
     const opened = this.decryptPacked(data, starts, lengths, this.#associatedDataMany(items.map((item) => item.ad)), skip);
-    return opened.buffers.map((buffer, j) => buffer?.subarray(opened.starts[j], opened.ends[j]));
+    // Every index set (a failed value's buffer is a hole in `buffers`).
+    return Array.from({ length: items.length }, (_, j) => opened.buffers[j]?.subarray(opened.starts[j], opened.ends[j]));
   }
 
   /**

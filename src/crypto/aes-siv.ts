@@ -269,21 +269,13 @@ export class AesSiv {
     const m = batch.length;
     // The batch in batch order: the caller's arrays and states when it holds every value.
     const all = m === n;
-    const vAt = all ? starts : new Array<number>(m);
+    const vAt = all ? starts : batch.map((j) => starts[j] as number);
     // (plainAt is read here before #accept moves any start past `skip`.)
-    const pAt = all ? plainAt : new Array<number>(m);
-    const cAt = new Array<number>(m);
-    const pLengths = new Array<number>(m);
+    const pAt = all ? plainAt : batch.map((j) => plainAt[j] as number);
+    const cAt = batch.map((j) => (starts[j] as number) + BLOCK);
+    const pLengths = batch.map((j) => (lengths[j] as number) - BLOCK);
     const d = all ? states : Buffer.allocUnsafe(m * BLOCK);
-    for (let k = 0; k < m; k++) {
-      const j = batch[k] as number;
-      cAt[k] = (starts[j] as number) + BLOCK;
-      pLengths[k] = (lengths[j] as number) - BLOCK;
-      if (all) continue;
-      (vAt as number[])[k] = starts[j] as number;
-      pAt[k] = plainAt[j] as number;
-      copyBytes(d, k * BLOCK, states, j * BLOCK, BLOCK);
-    }
+    if (!all) for (let k = 0; k < m; k++) copyBytes(d, k * BLOCK, states, (batch[k] as number) * BLOCK, BLOCK);
     this.#ctrMany(data, vAt, data, cAt, pLengths, plaintext, pAt);
     const tags = this.#s2vMany(plaintext, pAt, pLengths, d);
     for (let k = 0; k < m; k++) this.#accept(opened, plaintext, batch[k] as number, equalBytesAt(tags, k * BLOCK, data, vAt[k] as number, BLOCK), skip);

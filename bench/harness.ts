@@ -46,15 +46,21 @@ async function runFor(fn: () => unknown, ms: number): Promise<number> {
 }
 
 /**
- * The median of `measure` for each item over `rounds` interleaved rounds (a, b, c, a, b, c,
- * ...), after `warmupRounds` interleaved rounds of `warmup` (JIT, caches, keys): the
- * machine's drift and noise land on every item alike.
+ * The median of `measure` for each item over `rounds` interleaved rounds, after
+ * `warmupRounds` interleaved rounds of `warmup` (JIT, caches, keys): the machine's drift and
+ * noise land on every item alike. Each round starts one item later (a b c, b c a, c a b, ...),
+ * so that no item always runs right after the same other one: work an item leaves behind
+ * (garbage to collect, evicted caches) would otherwise always be paid by the same neighbour.
  */
 async function interleavedMedians<T>(items: readonly T[], warmupRounds: number, warmup: (item: T) => Promise<unknown>, rounds: number, measure: (item: T) => Promise<number>): Promise<number[]> {
-  for (let round = 0; round < warmupRounds; round++) for (const item of items) await warmup(item);
+  const n = items.length;
+  for (let round = 0; round < warmupRounds; round++) for (let k = 0; k < n; k++) await warmup(items[(round + k) % n]!);
   const samples = items.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < items.length; i++) samples[i]!.push(await measure(items[i]!));
+    for (let k = 0; k < n; k++) {
+      const i = (round + k) % n;
+      samples[i]!.push(await measure(items[i]!));
+    }
   }
   return samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
 }

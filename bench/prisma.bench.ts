@@ -48,9 +48,9 @@ export interface PrismaBenchRow {
 const QUICK = process.argv.includes('--quick');
 const ROWS = 1000;
 const LOOKUPS = 200;
-const RUNS = QUICK ? 5 : 15;
+const RUNS = QUICK ? 5 : 31;
 /** findUnique's verdict is a ratio of two differences of medians: more rounds steady it. */
-const LOOKUP_RUNS = QUICK ? 5 : 41;
+const LOOKUP_RUNS = QUICK ? 5 : 81;
 const WARMUP = 3;
 /**
  * findUnique's warm-up rounds: Prisma's own code and the pg driver's keep tiering up for

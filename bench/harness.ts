@@ -77,29 +77,6 @@ export async function medianMs(runs: number, fns: readonly (() => Promise<unknow
   });
 }
 
-/**
- * The median milliseconds of single calls `fns[v](i)`, interleaved call by call: for each
- * round and each i in [0, count), every variant makes call i, each round and each i starting
- * one variant later. Every variant's code then runs between the others' (as a request's
- * does in a server serving other requests), not `count` times in a row. A median of single
- * calls mostly leaves garbage collection pauses out: a context figure, not a verdict.
- */
-export async function perCallMedians(rounds: number, count: number, fns: readonly ((i: number) => Promise<unknown>)[], warmupRounds = 2): Promise<number[]> {
-  const n = fns.length;
-  const samples = fns.map(() => [] as number[]);
-  for (let round = 0; round < warmupRounds + rounds; round++) {
-    for (let i = 0; i < count; i++) {
-      for (let k = 0; k < n; k++) {
-        const v = (round + i + k) % n;
-        const start = process.hrtime.bigint();
-        await fns[v]!(i);
-        if (round >= warmupRounds) samples[v]!.push(Number(process.hrtime.bigint() - start) / 1e6);
-      }
-    }
-  }
-  return samples.map((s) => s.sort((a, b) => a - b)[Math.floor(s.length / 2)]!);
-}
-
 /** Runs the cases in interleaved rounds and returns median ops/s with ratios to each group's baseline. */
 export async function runCases(cases: readonly BenchCase[]): Promise<BenchRow[]> {
   const medians = await interleavedMedians(cases, 1, (c) => runFor(c.fn, ROUND_MS / 2), ROUNDS, (c) => runFor(c.fn, ROUND_MS));

@@ -19,7 +19,7 @@ import { fieldsealExtension, type FieldsConfig } from '../src/adapters/prisma/in
 import { datamodel } from '../prisma/generated/sqlite/fieldseal.js';
 import { baseClient } from '../test/prisma/support/harness.js';
 import { openTestDatabase, unavailableReason, type DatabaseKind } from '../test/support/databases.js';
-import { medianMs, perCallMedians } from './harness.js';
+import { medianMs } from './harness.js';
 
 /** One measured case. */
 export interface PrismaBenchRow {
@@ -52,8 +52,6 @@ const RUNS = QUICK ? 5 : 31;
 /** findUnique's verdict is a ratio of two differences of medians: more rounds steady it. */
 const LOOKUP_RUNS = QUICK ? 5 : 81;
 const WARMUP = 3;
-/** Rounds of the per-lookup interleaving (context only). */
-const LOOKUP_PER_CALL_ROUNDS = QUICK ? 2 : 15;
 /**
  * findUnique's warm-up rounds: Prisma's own code and the pg driver's keep tiering up for
  * ten or more rounds of 200 lookups (per-lookup timings, measured), so fewer rounds
@@ -234,24 +232,6 @@ async function benchDatabase(kind: DatabaseKind): Promise<PrismaBenchRow[]> {
     record(`context: findUnique × ${LOOKUPS} through a pass-through extension (Prisma's own cost)`, lookupPlain!, lookupPass!, inHookFloor, { context: true, inHook: true });
     record(`context: findUnique × ${LOOKUPS}, the raw crypto run inside the extension hook per request`, lookupPlain!, lookupInHook!, inHookFloor, { context: true, inHook: true });
     record(`context: findUnique × ${LOOKUPS}, the same raw crypto in a tight loop`, 0, lookupCryptoMs!, inHookFloor, { context: true, inHook: true });
-    // The same three variants interleaved lookup by lookup rather than round by round:
-    // fieldseal's code, and the floor's, then run as cold as between other requests. Medians
-    // of single lookups (× LOOKUPS) leave most collection pauses out, so this is context for
-    // the verdict above, not a second one.
-    const [onePlain, oneSealed, oneInHook] = await perCallMedians(LOOKUP_PER_CALL_ROUNDS, LOOKUPS, [
-      (i) => plain.user.findUnique({ where: { emailIndex: indexes[i]! } }),
-      (i) => sealed.user.findUnique({ where: { emailIndex: sample[i]!.email } }),
-      (i) => cryptoInHook.user.findUnique({ where: { emailIndex: indexes[i]! } }),
-    ]);
-    const perCallFloor = (oneInHook! - onePlain!) * LOOKUPS;
-    const perCallOverhead = (oneSealed! - onePlain!) * LOOKUPS;
-    record(
-      `context: findUnique × ${LOOKUPS}, variants interleaved per lookup (median lookup × ${LOOKUPS}): overhead ${(perCallOverhead / perCallFloor).toFixed(2)}x the in-hook floor measured alike`,
-      onePlain! * LOOKUPS,
-      oneSealed! * LOOKUPS,
-      perCallFloor,
-      { context: true, inHook: true },
-    );
   } finally {
     await plain.$disconnect();
     await db.close();

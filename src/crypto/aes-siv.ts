@@ -338,8 +338,13 @@ export class AesSiv {
       total += Math.max(1, Math.ceil(length / BLOCK)) * BLOCK;
     }
     const t = Buffer.alloc(total);
-    for (let j = 0; j < n; j++) s2vFinalInput(t, starts[j] as number, source, offsets[j] as number, lengths[j] as number, d, j * BLOCK);
-    return this.#mac.macPaddedMany(t, starts, macLengths);
+    try {
+      for (let j = 0; j < n; j++) s2vFinalInput(t, starts[j] as number, source, offsets[j] as number, lengths[j] as number, d, j * BLOCK);
+      return this.#mac.macPaddedMany(t, starts, macLengths);
+    } finally {
+      // T holds the plaintexts (the last block of each XORed with D).
+      t.fill(0);
+    }
   }
 
   /**
@@ -417,6 +422,8 @@ export class AesSiv {
       for (let i = 0; i < length; i++) output[to + i] = (input[from + i] as number) ^ (stream[at + i] as number);
       at += Math.ceil(length / BLOCK) * BLOCK;
     }
+    // The keystream XORed with the stored ciphertext is the plaintext: not left behind.
+    stream.fill(0);
   }
 
   /**
@@ -433,13 +440,18 @@ export class AesSiv {
       writeCounters(counters, 0, v, vOff, blocks);
       const stream = this.#ctrBlock.encrypt(counters);
       for (let i = 0; i < length; i++) output[outOff + i] = (input[inOff + i] as number) ^ (stream[i] as number);
+      // The keystream XORed with the stored ciphertext is the plaintext: not left behind.
+      stream.fill(0);
       return;
     }
     const q = Buffer.from(v.subarray(vOff, vOff + BLOCK));
     q[8] = (q[8] as number) & 0x7f;
     q[12] = (q[12] as number) & 0x7f;
     const ctr = createCipheriv(CTR_BY_KEY_LENGTH[this.#ctrKey.length] as string, this.#ctrKey, q);
-    output.set(ctr.update(input.subarray(inOff, inOff + length)), outOff);
+    const out = ctr.update(input.subarray(inOff, inOff + length));
+    output.set(out, outOff);
+    // On opening this is the plaintext; the caller's output is the one copy kept.
+    out.fill(0);
   }
 
   toJSON(): string {

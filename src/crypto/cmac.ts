@@ -30,7 +30,9 @@ export class Cmac {
     const block = new AesBlockCipher(key);
     this.#block = block;
     // SP 800-38B §6.1: L = CIPH_K(0^128), K1 = dbl(L), K2 = dbl(K1).
-    this.#k1 = dbl(block.encrypt(new Uint8Array(BLOCK)));
+    const l = block.encrypt(new Uint8Array(BLOCK));
+    this.#k1 = dbl(l);
+    l.fill(0);
     this.#k2 = dbl(this.#k1);
     this.#cbc = createCipheriv(name as string, key, Buffer.alloc(BLOCK));
     this.#cbc.setAutoPadding(false);
@@ -91,13 +93,18 @@ export class Cmac {
         const at = j * BLOCK;
         for (let k = 0; k < BLOCK; k++) input[at + k] = (data[src + k] as number) ^ (chain[at + k] as number);
       }
-      chain = this.#block.encrypt(input.subarray(0, running * BLOCK));
+      const next = this.#block.encrypt(input.subarray(0, running * BLOCK));
+      chain.fill(0);
+      chain = next;
       // Messages whose last block was this round leave the prefix; their chain value is the tag.
       while (running > 0 && blocks[order[running - 1] as number] === r + 1) {
         running--;
         copyBytes(tags, (order[running] as number) * BLOCK, chain, running * BLOCK, BLOCK);
       }
     }
+    // The first round's input is the messages' first blocks (S2V's are plaintext).
+    input.fill(0);
+    chain.fill(0);
     return tags;
   }
 

@@ -5,7 +5,7 @@
  */
 import { aessiv } from '@noble/ciphers/aes.js';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inspect } from 'node:util';
 import { AesBlockCipher } from '../../src/crypto/aes-block.js';
 import { AesSiv } from '../../src/crypto/aes-siv.js';
@@ -218,6 +218,48 @@ describe('AES-SIV: cross-check and tampering', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('leaves no keystream, CBC-MAC chain or S2V input behind once a value is opened or sealed', () => {
+    // Keystream XOR the stored ciphertext is the plaintext, and S2V's input holds the
+    // plaintext: both are wiped like the plaintext, and so are the CMAC chain values.
+    const outputs: Buffer[] = [];
+    const macInputs: Buffer[] = [];
+    const macMany = Cmac.prototype.macPaddedMany;
+    const macSpy = vi.spyOn(Cmac.prototype, 'macPaddedMany').mockImplementation(function (this: Cmac, data: Buffer, starts: readonly number[], lengths: readonly number[]) {
+      macInputs.push(data);
+      return macMany.call(this, data, starts, lengths);
+    });
+    const encrypt = AesBlockCipher.prototype.encrypt;
+    const spy = vi.spyOn(AesBlockCipher.prototype, 'encrypt').mockImplementation(function (this: AesBlockCipher, blocks: Uint8Array) {
+      const out = encrypt.call(this, blocks);
+      outputs.push(out);
+      return out;
+    });
+    try {
+      fc.assert(
+        fc.property(keyArb, fc.array(bytes(100), { minLength: 1, maxLength: 8 }), (key, msgs) => {
+          const siv = new AesSiv(key);
+          const ad = siv.associatedData([Buffer.from('context')]);
+          outputs.length = 0;
+          macInputs.length = 0;
+          const sealed = msgs.map((m) => siv.encrypt(m, ad));
+          const many = siv.encryptMany(msgs.map((m) => ({ input: m, ad })));
+          sealed.forEach((v, n) => expect(siv.decrypt(v, ad).equals(Buffer.from(msgs[n]!))).toBe(true));
+          siv.decryptMany(many.map((v) => ({ input: v, ad })));
+          const nonEmpty = msgs.some((m) => m.length > 0);
+          if (nonEmpty) expect(outputs.length).toBeGreaterThan(0);
+          for (const out of outputs) expect(out.every((b) => b === 0)).toBe(true);
+          // The batches' S2V inputs (the associated data here is a precomputed state, so
+          // every batched CMAC input is one).
+          for (const data of macInputs) expect(data.every((b) => b === 0)).toBe(true);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      spy.mockRestore();
+      macSpy.mockRestore();
+    }
   });
 
   it('rejects truncated input and wrong key sizes with typed errors', () => {

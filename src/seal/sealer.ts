@@ -234,16 +234,20 @@ export class Sealer {
   async encrypt<T extends Sealable>(value: T, ctx: FieldContext): Promise<Sealed<Widen<T>>> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    this.#checkSize(bytes);
-    const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leaseDataKeySync(scope, ctx.subject) ?? (await this.keyring.leaseDataKey(scope, ctx.subject));
     try {
-      this.keyring.countSeals(key, 1);
-      const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
-      this.#encryptions++;
-      return toText(envelope) as Sealed<Widen<T>>;
+      this.#checkSize(bytes);
+      const scope = ctx.scope ?? this.defaultScope;
+      const key = this.keyring.leaseDataKeySync(scope, ctx.subject) ?? (await this.keyring.leaseDataKey(scope, ctx.subject));
+      try {
+        this.keyring.countSeals(key, 1);
+        const envelope = randomizedField(key, ctx.model, ctx.field).seal(type, bytes, encodeRow(ctx.row));
+        this.#encryptions++;
+        return toText(envelope) as Sealed<Widen<T>>;
+      } finally {
+        key.release();
+      }
     } finally {
-      key.release();
+      wipeEncoding(bytes, value);
     }
   }
 
@@ -368,7 +372,12 @@ export class Sealer {
           const { value, ctx } = items[i] as (typeof items)[number];
           checkContext(ctx);
           const { type, bytes } = encodeValue(value);
-          this.#checkSize(bytes);
+          try {
+            this.#checkSize(bytes);
+          } catch (error) {
+            wipeEncoding(bytes, value);
+            throw error;
+          }
           const valueScope = ctx.scope ?? this.defaultScope;
           // Deterministic values use the scope's lookup key; randomized ones the data key of the scope or subject.
           const subject = deterministic ? undefined : ctx.subject;
@@ -395,6 +404,10 @@ export class Sealer {
         }
       } finally {
         for (const key of held) key.release();
+        for (let i = start; i < end; i++) {
+          const encoded = plaintexts[i - start];
+          if (encoded !== undefined) wipeEncoding(encoded.plaintext, (items[i] as (typeof items)[number]).value);
+        }
       }
     }
     return texts;
@@ -674,15 +687,19 @@ export class Sealer {
   async encryptDeterministic<T extends Sealable>(value: T, ctx: TokenContext): Promise<Sealed<Widen<T>>> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    this.#checkSize(bytes);
-    const scope = ctx.scope ?? this.defaultScope;
-    const key = this.keyring.leaseLookupKeySync(scope, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(scope, ctx.lookupVersion));
     try {
-      const text = toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
-      this.#encryptions++;
-      return text;
+      this.#checkSize(bytes);
+      const scope = ctx.scope ?? this.defaultScope;
+      const key = this.keyring.leaseLookupKeySync(scope, ctx.lookupVersion) ?? (await this.keyring.leaseLookupKey(scope, ctx.lookupVersion));
+      try {
+        const text = toText(deterministicField(key, ctx).seal(type, bytes)) as Sealed<Widen<T>>;
+        this.#encryptions++;
+        return text;
+      } finally {
+        key.release();
+      }
     } finally {
-      key.release();
+      wipeEncoding(bytes, value);
     }
   }
 
@@ -699,7 +716,11 @@ export class Sealer {
   async deterministicCandidates(value: Sealable, ctx: TokenContext): Promise<string[]> {
     checkContext(ctx);
     const { type, bytes } = encodeValue(value);
-    return this.#withLookupKeys(ctx, (key) => toText(deterministicField(key, ctx).seal(type, bytes)));
+    try {
+      return await this.#withLookupKeys(ctx, (key) => toText(deterministicField(key, ctx).seal(type, bytes)));
+    } finally {
+      wipeEncoding(bytes, value);
+    }
   }
 
   /** `compute` under every lookup candidate key of the context's scope and lookup version, primary first, each leased meanwhile. */
@@ -1027,4 +1048,13 @@ function prepareBlindIndex(value: BlindIndexable, options: BlindIndexOptions): {
   const bits = options.bits ?? BLIND_INDEX_DEFAULT_BITS;
   if (bits !== BLIND_INDEX_DEFAULT_BITS) checkBlindIndexBits(bits);
   return { input: blindIndexInput(value, options.normalize), bits };
+}
+
+/**
+ * Zeroes a value's encoding once it is sealed (or refused), as opening zeroes the plaintext it
+ * decoded: otherwise a string's UTF-8 stays in Node's buffer pool until the slot is reused.
+ * Buffer and Uint8Array values are encoded as themselves: the caller's bytes are left alone.
+ */
+function wipeEncoding(bytes: Uint8Array, value: unknown): void {
+  if (bytes !== value) bytes.fill(0);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DecryptionError,
   FieldsealError,
@@ -226,6 +226,44 @@ describe('Sealer randomized encryption', () => {
     const error = await sealer.decrypt(text, { ...ctx, field: 'other' }).catch((e: unknown) => e);
     expect(String(error)).not.toContain('top-secret-value');
     expect(inspect(error)).not.toContain(text.slice(4));
+  });
+});
+
+describe('Sealer: no plaintext encoding left behind by sealing', () => {
+  it("zeroes a string's UTF-8 once sealed (one value, batches, deterministic, refused), and leaves a caller's bytes alone", async () => {
+    const sealer = await testSealer();
+    const encodings: { text: string; bytes: Buffer }[] = [];
+    const from = Buffer.from.bind(Buffer) as (...args: unknown[]) => Buffer;
+    const spy = vi.spyOn(Buffer, 'from').mockImplementation(((...args: unknown[]) => {
+      const out = from(...args);
+      if (typeof args[0] === 'string' && args[0].startsWith('secret-')) encodings.push({ text: args[0], bytes: out });
+      return out;
+    }) as typeof Buffer.from);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.string({ minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 40 }), async (tails) => {
+          encodings.length = 0;
+          const values = tails.map((t) => `secret-${t}`);
+          const items = values.map((value) => ({ value, ctx }));
+          await sealer.encrypt(values[0]!, ctx);
+          await sealer.encryptDeterministic(values[0]!, ctx);
+          await sealer.deterministicCandidates(values[0]!, ctx);
+          await sealer.encryptMany(items);
+          await sealer.encryptDeterministicMany(items);
+          await expect(sealer.encryptMany([...items, { value: `secret-${'x'.repeat(2 * 1024 * 1024)}`, ctx }])).rejects.toThrow(InvalidInputError);
+          expect(encodings.length).toBeGreaterThanOrEqual(3 + 2 * values.length);
+          for (const { bytes } of encodings) expect(bytes.every((b) => b === 0)).toBe(true);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const mine = Buffer.from('caller bytes');
+    const text = await sealer.encrypt(mine, ctx);
+    await sealer.encryptMany(Array.from({ length: 20 }, () => ({ value: mine, ctx })));
+    expect(mine.toString()).toBe('caller bytes');
+    expect(Buffer.from((await sealer.decrypt(text, ctx)) as Uint8Array).toString()).toBe('caller bytes');
   });
 });
 

@@ -107,19 +107,8 @@ export function parseText(text: unknown, maxLength = DEFAULT_MAX_TEXT_LENGTH): E
   if (typeof text !== 'string') throw new FormatError(`expected a sealed string, got ${text === null ? 'null' : typeof text}`);
   if (!text.startsWith(PREFIX)) throw new FormatError('not a fieldseal value (missing fs1: prefix)');
   if (text.length > maxLength) throw new FormatError(`sealed value is longer than the ${maxLength}-character limit`);
-  // Buffer.from skips characters outside the alphabet and ignores non-zero trailing bits, so
-  // every bit of the text is made significant: short texts are decoded here, character by
-  // character, long ones natively and then checked by re-encoding (as in decodeTexts).
-  let bytes: Buffer;
-  if (text.length <= LONG_TEXT) {
-    bytes = Buffer.allocUnsafe(base64urlBytes(text.length - PREFIX.length));
-    if (!decodeBase64urlInto(text, PREFIX.length, bytes, 0)) throw new FormatError('sealed value is not canonical base64url or is truncated');
-  } else {
-    const b64 = text.slice(PREFIX.length);
-    bytes = Buffer.from(b64, 'base64url');
-    if (bytes.toString('base64url') !== b64) throw new FormatError('sealed value is not canonical base64url or is truncated');
-  }
-  if (bytes.length < HEADER_BYTES) throw new FormatError('sealed value is not canonical base64url or is truncated');
+  const bytes = Buffer.allocUnsafe(base64urlBytes(text.length - PREFIX.length));
+  if (bytes.length < HEADER_BYTES || !decodeSealedInto(text, bytes, 0)) throw new FormatError('sealed value is not canonical base64url or is truncated');
   const algorithm = (bytes[0] as number) >>> 4;
   const min = MIN_BYTES[algorithm];
   if (min === undefined) throw new FormatError(RETIRED[algorithm] ?? `unknown algorithm ${algorithm} in sealed value`);
@@ -178,14 +167,7 @@ export function decodeTexts(texts: readonly unknown[], maxLength = DEFAULT_MAX_T
     const start = starts[i] as number;
     if (start === -1) continue;
     const length = lengths[i] as number;
-    const text = texts[i] as string;
-    let canonical: boolean;
-    if (text.length <= LONG_TEXT) canonical = decodeBase64urlInto(text, PREFIX.length, data, start);
-    else {
-      // A native loop beats a JS one beyond a few hundred characters; re-encoding checks every bit.
-      const b64 = text.slice(PREFIX.length);
-      canonical = data.write(b64, start, length, 'base64url') === length && data.toString('base64url', start, start + length) === b64;
-    }
+    const canonical = decodeSealedInto(texts[i] as string, data, start);
     const min = length >= HEADER_BYTES ? MIN_BYTES[(data[start] as number) >>> 4] : undefined;
     if (!canonical || min === undefined || length < min) starts[i] = -1;
   }
@@ -207,6 +189,21 @@ const BASE64URL_VALUE = (() => {
   for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
   return table;
 })();
+
+/**
+ * Decodes the base64url after the prefix of `text` into `out` at `at`
+ * ({@link base64urlBytes} of its length); false, `out` partly written, when it is not
+ * canonical. Node's decoder skips characters outside the alphabet and ignores non-zero
+ * trailing bits, so every bit is made significant: short texts are decoded in JS while
+ * checked, long ones (where a native loop beats a JS one) natively, then re-encoded.
+ */
+function decodeSealedInto(text: string, out: Buffer, at: number): boolean {
+  if (text.length <= LONG_TEXT) return decodeBase64urlInto(text, PREFIX.length, out, at);
+  if (((text.length - PREFIX.length) & 3) === 1) return false;
+  const b64 = text.slice(PREFIX.length);
+  const length = base64urlBytes(b64.length);
+  return out.write(b64, at, length, 'base64url') === length && out.toString('base64url', at, at + length) === b64;
+}
 
 /** The value of base64url character `i` of `text`, or -1 when it is not in the alphabet. */
 function base64urlValue(text: string, i: number): number {
